@@ -1,0 +1,51 @@
+"""optviz: deep-learning optimizers made visible on 2D loss surfaces.
+
+The public API (stable; other tools call it exactly so)::
+
+    import optviz
+    traj = optviz.run(optimizer="adam", surface="rosenbrock", start=(-1.5, 2.0), steps=200,
+                      hparams={"lr": 0.01}, schedule={"kind": "cosine", "total_steps": 200})
+    traj.xy, traj.loss, traj.grad, traj.lr, traj.state, traj.diverged_at
+
+``run_many`` (many starts), ``run_seeds`` (a cloud of noisy runs) and ``sweep`` (a grid over
+two hyperparameters) are the vectorised forms. This package never imports streamlit.
+"""
+
+from optviz.engine import (
+    MAX_STEPS,
+    STEP_BUCKETS,
+    Batch,
+    SweepResult,
+    Trajectory,
+    run,
+    run_many,
+    run_seeds,
+    sweep,
+)
+from optviz.formula import FormulaError, compile_formula
+from optviz.optimizers import OPTIMIZERS, Optimizer, get_optimizer
+from optviz.schedules import SCHEDULES, Schedule
+from optviz.surfaces import SURFACES, Param, Surface, get_surface
+
+__all__ = [
+    "MAX_STEPS",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "STEP_BUCKETS",
+    "SURFACES",
+    "Batch",
+    "FormulaError",
+    "Optimizer",
+    "Param",
+    "Schedule",
+    "Surface",
+    "SweepResult",
+    "Trajectory",
+    "compile_formula",
+    "get_optimizer",
+    "get_surface",
+    "run",
+    "run_many",
+    "run_seeds",
+    "sweep",
+]

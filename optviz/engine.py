@@ -1,0 +1,674 @@
+r"""The one engine: a jitted ``lax.scan`` over optimizer steps, and its vmapped variants.
+
+One step of every run, in the notes' terms:
+
+.. math::
+    g_t = \nabla f(x_{t-1}) + \sigma\,\xi_t,\quad \xi_t \sim \mathcal N(0, I)
+    \qquad\text{(mini-batch noise, 小批量噪声)}
+
+then optional clipping (梯度截断) by value, :math:`g_t = \max(\min(g_t, b), -b)`, or by norm,
+:math:`g_t = \frac{b}{\|g_t\|} g_t` when :math:`\|g_t\| > b`; then the learning rate
+:math:`\eta_t` of the schedule, and the optimizer's own update :math:`x_t = x_{t-1} + \Delta_t`.
+
+What is static (compiled once each) and what is traced (free to change):
+
+- static: the optimizer, the surface object, the schedule kind, the clipping kind and the
+  *bucketed* number of steps (runs are padded up to one of ``STEP_BUCKETS`` and sliced);
+- traced: the start, every float hyperparameter and boolean switch, the surface parameters,
+  the schedule numbers, the noise level, the seed and the clipping threshold.
+
+So moving any slider reuses the compiled program; a test counts compilations to prove it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.flatten_util import ravel_pytree
+
+from optviz import schedules as schedules_mod
+from optviz.optimizers import Optimizer, get_optimizer
+from optviz.surfaces import Surface, get_surface
+
+STEP_BUCKETS = (25, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000)
+"""Run lengths that are compiled; a run of ``steps`` uses the smallest bucket ≥ steps."""
+
+MAX_STEPS = STEP_BUCKETS[-1]
+CLIP_KINDS = (None, "value", "norm")
+FAR = 2.0
+"""A point farther than ``FAR`` window sizes outside the surface's bounds counts as diverged."""
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclasses.dataclass(frozen=True)
+class Trajectory:
+    """One run. Row 0 of every per-point array is the start.
+
+    Attributes:
+        xy: Points ``(steps+1, 2)``; rows from ``diverged_at`` on are NaN.
+        loss: ``f(x_t)``, ``(steps+1,)``.
+        grad: True gradient ``∇f(x_t)`` at each point (before noise and clipping), ``(steps+1, 2)``.
+        grad_used: Gradient the optimizer received at step t+1 (after noise, clipping),
+            ``(steps, 2)``.
+        update: Step ``Δ`` taken from ``xy[t]`` to ``xy[t+1]``, ``(steps, 2)``.
+        lr: Learning rate used at each step (after the schedule), ``(steps,)``.
+        state: Optimizer state over time, name -> ``(steps+1, 2)``; row t is after t steps.
+        diverged_at: First step whose point is non-finite or far outside the window, or None.
+        diverged_reason: ``"non-finite"`` or ``"left the window"``, or None.
+        optimizer: Optimizer key.
+        surface: Surface key.
+        hparams: The hyperparameters used (defaults filled in).
+    """
+
+    xy: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    grad_used: np.ndarray
+    update: np.ndarray
+    lr: np.ndarray
+    state: dict[str, np.ndarray]
+    diverged_at: int | None
+    diverged_reason: str | None
+    optimizer: str
+    surface: str
+    hparams: dict[str, Any]
+
+    @property
+    def steps(self) -> int:
+        """Number of steps."""
+        return len(self.lr)
+
+    @property
+    def last_valid(self) -> int:
+        """Index of the last finite point."""
+        return self.steps if self.diverged_at is None else self.diverged_at - 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Batch:
+    """Many runs at once (``run_many``, ``run_seeds``): a leading axis of length n everywhere.
+
+    ``diverged_at`` is an int array with -1 for runs that never diverged.
+    """
+
+    xy: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    lr: np.ndarray
+    state: dict[str, np.ndarray]
+    diverged_at: np.ndarray
+
+    def __len__(self) -> int:
+        """Number of runs."""
+        return self.xy.shape[0]
+
+    @property
+    def final(self) -> np.ndarray:
+        """Last point of every run, ``(n, 2)`` (NaN for diverged runs)."""
+        return self.xy[:, -1]
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepResult:
+    """A grid of full runs over two hyperparameters.
+
+    Attributes:
+        names: The two swept names (rows, columns).
+        values: Their values, two 1-D arrays.
+        final_loss: ``f(x_T)`` per cell, NaN where diverged.
+        steps_to_tol: First step with ``f - f* ≤ tol`` (-1 if never, or no known minimum).
+        diverged: Boolean mask.
+        final_xy: Final point per cell, ``(n1, n2, 2)``.
+    """
+
+    names: tuple[str, str]
+    values: tuple[np.ndarray, np.ndarray]
+    final_loss: np.ndarray
+    steps_to_tol: np.ndarray
+    diverged: np.ndarray
+    final_xy: np.ndarray
+
+
+# ----------------------------------------------------------------------------- one step
+
+
+def bucket(steps: int) -> int:
+    """Returns the compiled run length used for ``steps`` steps."""
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {steps}")
+    return next(b for b in STEP_BUCKETS if b >= steps)
+
+
+def clip_gradient(g, kind: str | None, max_value):
+    """Clips a gradient by value (每个分量截断到 [-b, b]) or by norm (按模截断)."""
+    if kind is None:
+        return g
+    if kind == "value":
+        return jnp.clip(g, -max_value, max_value)  # g = max(min(g, b), -b)
+    norm = jnp.sqrt(jnp.sum(g * g))  # ‖g‖
+    scale = jnp.where(norm > max_value, max_value / jnp.maximum(norm, 1e-30), 1.0)
+    return g * scale  # g = b g / ‖g‖ when ‖g‖ > b
+
+
+def _far(x, bounds):
+    """True where ``x`` is more than ``FAR`` window sizes outside the bounds."""
+    (x0, x1), (y0, y1) = bounds
+    wx, wy = FAR * (x1 - x0), FAR * (y1 - y0)
+    return (
+        (x[..., 0] < x0 - wx)
+        | (x[..., 0] > x1 + wx)
+        | (x[..., 1] < y0 - wy)
+        | (x[..., 1] > y1 + wy)
+    )
+
+
+def _bad(x, loss, bounds):
+    """A point is bad when it or its loss is not finite, or it left the window far behind."""
+    finite = jnp.all(jnp.isfinite(x), axis=-1) & jnp.isfinite(loss)
+    return ~finite | _far(x, bounds)
+
+
+def _make_step(opt: Optimizer, surface: Surface, clip: str | None, knobs):
+    """Builds the scan body for one run; ``knobs`` holds every traced float.
+
+    The body receives, per step, the learning rate η_t and the noise ξ_t, both computed for all
+    steps at once before the loop (see ``_per_step_inputs``), so the loop itself is only
+    gradient → noise → clipping → update.
+    """
+    hp = {name: knobs[name] for name in opt.names}
+    coeffs = {k[8:]: v for k, v in knobs.items() if k.startswith("surface.")}
+
+    def f(x):
+        return surface.fn(x, coeffs)
+
+    value_and_grad = jax.value_and_grad(f)
+
+    def step(carry, inputs):
+        x, state = carry
+        loss, g = value_and_grad(x)  # f(x_{t-1}), ∇f(x_{t-1})
+        noisy = g + inputs["xi"]  # g_t + σ ξ_t: the mini-batch model
+        used = clip_gradient(noisy, clip, knobs["clip_max"])  # optional clipping
+        hp_t = {**hp, "lr": inputs["lr"]}  # η_t from the schedule
+        hess = jax.hessian(f)(x) if opt.needs_hessian else None
+        delta, state = opt.update(used, state, hp_t, x, hess)
+        record = {
+            "x": x,
+            "loss": loss,
+            "grad": g,
+            "grad_used": used,
+            "update": delta,
+            "state": state,
+        }
+        return (x + delta, state), record
+
+    return f, hp, step
+
+
+def _scan_packed(step, carry, inputs):
+    """``lax.scan`` whose per-step record is packed into one float32 row.
+
+    One stacked output instead of one per record entry makes the compiled loop several times
+    faster on the CPU; the rows are unpacked after the loop.
+    """
+    first = jax.tree.map(lambda a: a[0], inputs)
+    unravel = ravel_pytree(step(carry, first)[1])[1]  # layout of one record (dead code)
+
+    def body(c, x):
+        c, record = step(c, x)
+        return c, ravel_pytree(record)[0]
+
+    carry, rows = jax.lax.scan(body, carry, inputs)
+    return carry, jax.vmap(unravel)(rows)
+
+
+def _per_step_inputs(knobs, schedule: str, length: int):
+    """Learning rate η_t of every step and the scaled noise σ ξ_t, vectorised over t."""
+    sched = {k[9:]: v for k, v in knobs.items() if k.startswith("schedule.")}
+    t = jnp.arange(length, dtype=jnp.float32)  # 0-based step index
+    lr = schedules_mod.learning_rate(schedule, t, knobs["lr"], sched)  # η_t
+    key = jax.random.PRNGKey(knobs["seed"].astype(jnp.uint32))
+    draw = jax.vmap(lambda i: jax.random.normal(jax.random.fold_in(key, i), (2,)))
+    steps = jnp.arange(length)
+    xi = jax.lax.cond(  # σ ξ_t, the same for any run length; skipped when σ = 0
+        knobs["noise"] > 0,
+        lambda: knobs["noise"] * draw(steps),
+        lambda: jnp.zeros((length, 2), jnp.float32),
+    )
+    return {"lr": lr, "xi": xi}
+
+
+STATIC = ("optimizer", "surface", "schedule", "clip", "length")
+
+
+def _scan_run_impl(start, knobs, *, optimizer, surface, schedule, clip, length):
+    """Runs ``length`` steps and returns every per-step record."""
+    opt = get_optimizer(optimizer)
+    f, hp, step = _make_step(opt, surface, clip, knobs)
+    inputs = _per_step_inputs(knobs, schedule, length)
+    x0 = start.astype(jnp.float32)
+    state0 = opt.init(x0)
+    (x_last, _), rec = _scan_packed(step, (x0, state0), inputs)
+    loss_last, grad_last = jax.value_and_grad(f)(x_last)
+    xy = jnp.concatenate([rec["x"], x_last[None]])  # x_0 ... x_T
+    loss = jnp.concatenate([rec["loss"], loss_last[None]])  # f(x_0) ... f(x_T)
+    states = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), state0, rec["state"])
+    lrs = jnp.concatenate([inputs["lr"][:1], inputs["lr"]])  # η used to reach each state
+    observed = jax.vmap(lambda s, lr: opt.observe(s, {**hp, "lr": lr}))(states, lrs)
+    return {
+        "xy": xy,
+        "loss": loss,
+        "grad": jnp.concatenate([rec["grad"], grad_last[None]]),
+        "grad_used": rec["grad_used"],
+        "update": rec["update"],
+        "lr": inputs["lr"],
+        "state": observed,
+        "bad": _bad(xy, loss, surface.bounds),
+    }
+
+
+def _pack(out, length: int):
+    """Packs every output leaf into one float32 matrix of ``length + 1`` rows (one transfer)."""
+    columns = []
+    for leaf in jax.tree.leaves(out):
+        a = leaf.astype(jnp.float32).reshape(leaf.shape[0], -1)
+        if a.shape[0] == length:  # per-step arrays get a NaN row to line up with the points
+            a = jnp.concatenate([a, jnp.full((1, a.shape[1]), jnp.nan, jnp.float32)])
+        columns.append(a)
+    return jnp.concatenate(columns, axis=1)
+
+
+@functools.partial(jax.jit, static_argnames=(*STATIC, "names"))
+def _scan_run(start, values, *, names, **static):
+    """``_scan_run_impl`` with the knobs as one float32 vector and the result as one matrix."""
+    knobs = {name: values[i] for i, name in enumerate(names)}
+    return _pack(_scan_run_impl(start, knobs, **static), static["length"])
+
+
+@functools.lru_cache(maxsize=512)
+def _layout(names, optimizer, surface, schedule, clip, length):
+    """Tree structure, column ranges and shapes of ``_scan_run``'s packed matrix."""
+    knobs = {name: jax.ShapeDtypeStruct((), jnp.float32) for name in names}
+    shapes = jax.eval_shape(
+        functools.partial(
+            _scan_run_impl,
+            optimizer=optimizer,
+            surface=surface,
+            schedule=schedule,
+            clip=clip,
+            length=length,
+        ),
+        jax.ShapeDtypeStruct((2,), jnp.float32),
+        knobs,
+    )
+    leaves, treedef = jax.tree.flatten(shapes)
+    spans, col = [], 0
+    for leaf in leaves:
+        width = int(np.prod(leaf.shape[1:], dtype=int))
+        spans.append((col, col + width, leaf.shape, leaf.dtype))
+        col += width
+    return treedef, tuple(spans)
+
+
+def _call_run(start, knobs, static):
+    """Runs ``_scan_run`` and unpacks its matrix into the dict ``_scan_run_impl`` returns."""
+    names = tuple(knobs)
+    values = np.fromiter(knobs.values(), np.float32, len(names))
+    packed = np.array(_scan_run(start, values, names=names, **static))  # writable copy
+    treedef, spans = _layout(names, **static)
+    leaves = [
+        packed[: shape[0], a:b].reshape(shape) if dtype != np.bool_ else packed[: shape[0], a] > 0
+        for a, b, shape, dtype in spans
+    ]
+    return jax.tree.unflatten(treedef, leaves)
+
+
+@functools.partial(jax.jit, static_argnames=STATIC)
+def _run_batched(starts, knobs, **static):
+    """Many runs at once: every argument has a leading batch axis."""
+    return jax.vmap(functools.partial(_scan_run_impl, **static))(starts, knobs)
+
+
+def _scan_summary(start, knobs, *, optimizer, surface, schedule, clip, length):
+    """Runs one configuration keeping only summaries: final loss, first step under tol, diverged.
+
+    Only the first ``knobs["steps"]`` of the ``length`` compiled steps count; after that the
+    carry is frozen, so the summary equals the one of ``run`` with the same number of steps.
+    """
+    opt = get_optimizer(optimizer)
+    f, _, step = _make_step(opt, surface, clip, knobs)
+    inputs = {**_per_step_inputs(knobs, schedule, length), "t": jnp.arange(length)}
+    x0 = start.astype(jnp.float32)
+
+    def body(carry, inputs):
+        inner, bad, hit = carry
+        t = inputs["t"]
+        new_inner, _ = step(inner, inputs)
+        fx = f(new_inner[0])  # f(x_t)
+        new_bad = bad | _bad(new_inner[0], fx, surface.bounds)  # diverged so far
+        reached = (fx - knobs["fstar"] <= knobs["tol"]) & ~new_bad  # f(x_t) - f* ≤ tol
+        new_hit = jnp.where((hit < 0) & reached, t + 1, hit)  # first such t
+        active = t.astype(jnp.float32) < knobs["steps"]  # padding steps change nothing
+        new = (new_inner, new_bad, new_hit)
+        return jax.tree.map(lambda a, b: jnp.where(active, a, b), new, carry), None
+
+    f0 = f(x0)
+    hit0 = jnp.where(f0 - knobs["fstar"] <= knobs["tol"], 0, -1).astype(jnp.int32)
+    init = ((x0, opt.init(x0)), _bad(x0, f0, surface.bounds), hit0)
+    ((x, _), bad, hit), _ = jax.lax.scan(body, init, inputs)
+    return {"final_loss": jnp.where(bad, jnp.nan, f(x)), "hit": hit, "bad": bad, "xy": x}
+
+
+@functools.partial(jax.jit, static_argnames=STATIC)
+def _sweep(start, knobs, **static):
+    """A grid of summaries: ``knobs`` entries have a leading cell axis."""
+    return jax.vmap(functools.partial(_scan_summary, **static), in_axes=(None, 0))(start, knobs)
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def _resolve(
+    optimizer, surface, start, steps, hparams, schedule, noise, seed, clip, surface_params, tol=1e-3
+):
+    """Validates the public arguments and returns (static kwargs, knobs dict, start array)."""
+    opt = get_optimizer(optimizer)
+    surf = get_surface(surface)
+    steps = int(steps)
+    length = bucket(steps)
+    hp = opt.resolve(hparams)
+    schedule = dict(schedule or {"kind": "constant"})
+    kind = schedule.pop("kind", "constant")
+    if kind not in schedules_mod.SCHEDULES:
+        raise KeyError(
+            f"unknown schedule {kind!r}; choose one of: {', '.join(schedules_mod.SCHEDULES)}"
+        )
+    sched = schedules_mod.resolve(kind, schedule, schedule.get("total_steps", steps))
+    clip_kind, clip_max = None, math.inf
+    if clip:
+        clip_kind, clip_max = clip.get("kind"), float(clip.get("max", 1.0))
+        if clip_kind not in CLIP_KINDS:
+            raise KeyError(f"unknown clipping {clip_kind!r}; use 'value' or 'norm'")
+    coeffs = surf.resolve_params(surface_params)
+    start = surf.start if start is None else start
+    knobs = {
+        **{k: float(v) for k, v in hp.items()},
+        **{f"schedule.{k}": float(v) for k, v in sched.items()},
+        **{f"surface.{k}": float(v) for k, v in coeffs.items()},
+        "noise": float(noise),
+        "seed": float(seed),
+        "clip_max": clip_max,
+        "fstar": lowest_minimum(surf, tuple(sorted(coeffs.items()))),
+        "tol": float(tol),
+        "steps": float(steps),
+    }
+    static = {
+        "optimizer": opt.key,
+        "surface": surf,
+        "schedule": kind,
+        "clip": clip_kind,
+        "length": length,
+    }
+    return static, knobs, np.asarray(start, np.float32), steps, hp
+
+
+@functools.lru_cache(maxsize=1024)
+def lowest_minimum(surface: Surface, coeffs: tuple[tuple[str, float], ...]) -> float:
+    """f* = the lowest value of ``surface`` over its known minima (-inf when it lists none)."""
+    if not surface.minima:
+        return -math.inf
+    values = _evaluate(
+        np.asarray(surface.minima, np.float32).T, _as_f32(dict(coeffs)), surface=surface
+    )
+    return float(np.min(values))
+
+
+@functools.partial(jax.jit, static_argnames="surface")
+def _evaluate(points, coeffs, *, surface):
+    """Surface values at ``points`` (shape ``(2, ...)``), one compiled call."""
+    return surface.fn(points, coeffs)
+
+
+def _as_f32(knobs: Mapping[str, float]) -> dict[str, np.ndarray]:
+    """Casts every knob to a float32 numpy scalar (one dtype: no retrace from int vs float)."""
+    return {k: np.float32(v) for k, v in knobs.items()}
+
+
+def _broadcast(knobs: Mapping[str, float], n: int) -> dict[str, np.ndarray]:
+    """Repeats every knob n times (float32), for the vmapped runners."""
+    return {k: np.full(n, v, np.float32) for k, v in knobs.items()}
+
+
+def _first_bad(bad: np.ndarray) -> int | None:
+    """Index of the first True, or None."""
+    idx = np.flatnonzero(bad)
+    return int(idx[0]) if idx.size else None
+
+
+def run(
+    optimizer: str = "adam",
+    surface: str | Surface = "rosenbrock",
+    start: Sequence[float] | None = None,
+    steps: int = 200,
+    hparams: Mapping[str, Any] | None = None,
+    schedule: Mapping[str, Any] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    clip: Mapping[str, Any] | None = None,
+    surface_params: Mapping[str, float] | None = None,
+) -> Trajectory:
+    """Runs one optimizer on one surface.
+
+    Args:
+        optimizer: A key of ``optviz.OPTIMIZERS``.
+        surface: A key of ``optviz.SURFACES`` or a ``Surface`` (e.g. from ``compile_formula``).
+        start: Start point ``(x, y)``; ``None`` takes the surface's default start.
+        steps: Number of steps, 1 to ``MAX_STEPS``.
+        hparams: Hyperparameters by name; missing ones take the optimizer's defaults.
+        schedule: ``{"kind": ..., **params}`` (see ``optviz.SCHEDULES``); ``None`` is constant.
+        noise: Standard deviation of the Gaussian gradient noise (the mini-batch model).
+        seed: PRNG seed of the noise.
+        clip: ``{"kind": "value" | "norm", "max": b}`` or ``None``.
+        surface_params: Surface parameters, e.g. ``{"kappa": 20.0, "angle": 30.0}``.
+
+    Returns:
+        A ``Trajectory``; a run that blows up is cut at ``diverged_at`` (not an error).
+    """
+    static, knobs, start_arr, steps, hp = _resolve(
+        optimizer, surface, start, steps, hparams, schedule, noise, seed, clip, surface_params
+    )
+    return _trajectory(_call_run(start_arr, knobs, static), steps, static, hp)
+
+
+def _trajectory(out, steps, static, hp) -> Trajectory:
+    """Slices a padded scan result to ``steps`` and cuts it at the first bad point.
+
+    ``out`` holds writable float32 views of one packed matrix, so nothing is copied here.
+    """
+    n = steps + 1
+    xy, loss, grad = out["xy"][:n], out["loss"][:n], out["grad"][:n]
+    state = {name: v[:n] for name, v in out["state"].items()}
+    k = _first_bad(out["bad"][:n])
+    reason = None
+    if k is not None:
+        finite = np.isfinite(loss[k]) and np.isfinite(xy[k]).all()
+        reason = "left the window" if finite else "non-finite"
+        for arr in (xy, loss, grad, *state.values()):
+            arr[k:] = np.nan  # the path ends at the last good point
+    return Trajectory(
+        xy=xy,
+        loss=loss,
+        grad=grad,
+        grad_used=out["grad_used"][:steps],
+        update=out["update"][:steps],
+        lr=out["lr"][:steps],
+        state=state,
+        diverged_at=k,
+        diverged_reason=reason,
+        optimizer=static["optimizer"],
+        surface=static["surface"].key,
+        hparams=dict(hp),
+    )
+
+
+def _batch(out, steps) -> Batch:
+    """Slices a padded batched result and cuts every run at its first bad point."""
+    n = steps + 1
+    bad = np.asarray(out["bad"][:, :n])
+    first = np.where(bad.any(axis=1), bad.argmax(axis=1), -1)
+    after = np.arange(n)[None, :] >= np.where(first < 0, n, first)[:, None]  # points to blank
+    xy = np.where(after[..., None], np.nan, np.asarray(out["xy"][:, :n], np.float64))
+    loss = np.where(after, np.nan, np.asarray(out["loss"][:, :n], np.float64))
+    grad = np.where(after[..., None], np.nan, np.asarray(out["grad"][:, :n], np.float64))
+    state = {
+        k: np.where(after[..., None], np.nan, np.asarray(v[:, :n], np.float64))
+        for k, v in out["state"].items()
+    }
+    lr = np.asarray(out["lr"][:, :steps], np.float64)
+    return Batch(xy=xy, loss=loss, grad=grad, lr=lr, state=state, diverged_at=first)
+
+
+def run_many(
+    optimizer: str = "adam",
+    surface: str | Surface = "rosenbrock",
+    starts: Any = None,
+    steps: int = 200,
+    hparams: Mapping[str, Any] | None = None,
+    schedule: Mapping[str, Any] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    clip: Mapping[str, Any] | None = None,
+    surface_params: Mapping[str, float] | None = None,
+) -> Batch:
+    """Runs the same configuration from many start points at once (``jax.vmap``).
+
+    Args:
+        optimizer: As in ``run``.
+        surface: As in ``run``.
+        starts: Array ``(n, 2)`` of start points.
+        steps: As in ``run``.
+        hparams: As in ``run``.
+        schedule: As in ``run``.
+        noise: As in ``run`` (every start gets the same noise sequence).
+        seed: As in ``run``.
+        clip: As in ``run``.
+        surface_params: As in ``run``.
+
+    Returns:
+        A ``Batch`` with a leading axis of length n.
+    """
+    starts = np.asarray(starts, np.float32).reshape(-1, 2)
+    static, knobs, _, steps, _ = _resolve(
+        optimizer, surface, None, steps, hparams, schedule, noise, seed, clip, surface_params
+    )
+    out = jax.device_get(_run_batched(starts, _broadcast(knobs, len(starts)), **static))
+    return _batch(out, steps)
+
+
+def run_seeds(
+    optimizer: str = "sgd",
+    surface: str | Surface = "saddle",
+    start: Sequence[float] | None = None,
+    steps: int = 200,
+    hparams: Mapping[str, Any] | None = None,
+    schedule: Mapping[str, Any] | None = None,
+    noise: float = 0.1,
+    seed: int = 0,
+    seeds: int = 64,
+    clip: Mapping[str, Any] | None = None,
+    surface_params: Mapping[str, float] | None = None,
+) -> Batch:
+    """Runs ``seeds`` noisy copies of one configuration (seeds ``seed``, ``seed+1``, ...).
+
+    Args:
+        optimizer: As in ``run``.
+        surface: As in ``run``.
+        start: As in ``run``.
+        steps: As in ``run``.
+        hparams: As in ``run``.
+        schedule: As in ``run``.
+        noise: Gradient-noise standard deviation (the cloud is only a cloud if this is > 0).
+        seed: First seed.
+        seeds: Number of runs.
+        clip: As in ``run``.
+        surface_params: As in ``run``.
+
+    Returns:
+        A ``Batch`` with a leading axis of length ``seeds``.
+    """
+    static, knobs, start_arr, steps, _ = _resolve(
+        optimizer, surface, start, steps, hparams, schedule, noise, seed, clip, surface_params
+    )
+    knobs = _broadcast(knobs, int(seeds))
+    knobs["seed"] = (np.arange(int(seeds)) + int(seed)).astype(np.float32)  # one seed per run
+    starts = np.broadcast_to(start_arr, (int(seeds), 2))
+    out = jax.device_get(_run_batched(starts, knobs, **static))
+    return _batch(out, steps)
+
+
+def sweep(
+    optimizer: str,
+    surface: str | Surface,
+    start: Sequence[float] | None = None,
+    steps: int = 200,
+    grid: Mapping[str, Any] | None = None,
+    hparams: Mapping[str, Any] | None = None,
+    schedule: Mapping[str, Any] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    clip: Mapping[str, Any] | None = None,
+    surface_params: Mapping[str, float] | None = None,
+    tol: float = 1e-3,
+) -> SweepResult:
+    """Runs a full grid of runs over two hyperparameters in one vmapped, jitted call.
+
+    Args:
+        optimizer: As in ``run``.
+        surface: As in ``run``.
+        start: As in ``run``.
+        steps: As in ``run``.
+        grid: Two entries ``{name: values}``; names are hyperparameters of the optimizer or
+            ``"noise"`` / ``"clip_max"``. The first varies along rows, the second along columns.
+        hparams: Fixed hyperparameters (as in ``run``).
+        schedule: As in ``run``.
+        noise: As in ``run``.
+        seed: As in ``run``.
+        clip: As in ``run``.
+        surface_params: As in ``run``.
+        tol: A run "reaches" the minimum at the first step with ``f(x_t) - f* ≤ tol``.
+
+    Returns:
+        A ``SweepResult`` whose arrays are shaped ``(len(first), len(second))``.
+    """
+    if not grid or len(grid) != 2:
+        raise ValueError("grid needs exactly two entries, e.g. {'lr': [...], 'momentum': [...]}")
+    (name1, vals1), (name2, vals2) = (
+        (k, np.asarray(v, np.float32).ravel()) for k, v in grid.items()
+    )
+    static, knobs, start_arr, steps, _ = _resolve(
+        optimizer, surface, start, steps, hparams, schedule, noise, seed, clip, surface_params, tol
+    )
+    for name in (name1, name2):
+        if name not in knobs or name in ("seed", "steps", "fstar", "tol"):
+            raise KeyError(f"cannot sweep {name!r}; sweepable: {', '.join(sorted(knobs))}")
+    a, b = np.meshgrid(vals1, vals2, indexing="ij")
+    cells = _broadcast(knobs, a.size)
+    cells[name1], cells[name2] = a.ravel(), b.ravel()  # the two swept knobs vary per cell
+    out = jax.device_get(_sweep(start_arr, cells, **static))
+    shape = a.shape
+    return SweepResult(
+        names=(name1, name2),
+        values=(vals1.astype(np.float64), vals2.astype(np.float64)),
+        final_loss=np.asarray(out["final_loss"], np.float64).reshape(shape),
+        steps_to_tol=np.asarray(out["hit"]).reshape(shape),
+        diverged=np.asarray(out["bad"]).reshape(shape),
+        final_xy=np.asarray(out["xy"], np.float64).reshape(*shape, 2),
+    )
