@@ -340,37 +340,39 @@ def _run_batched(starts, knobs, **static):
 def _scan_summary(start, knobs, *, optimizer, surface, schedule, clip, length):
     """Runs one configuration keeping only summaries: final loss, first step under tol, diverged.
 
-    Only the first ``knobs["steps"]`` of the ``length`` compiled steps count; after that the
-    carry is frozen, so the summary equals the one of ``run`` with the same number of steps.
+    ``length`` is the exact number of steps here (sweeps compile per step count), so the loop
+    carries no masking; point t is judged when step t+1 evaluates f and ∇f there anyway.
     """
     opt = get_optimizer(optimizer)
     f, _, step = _make_step(opt, surface, clip, knobs)
     inputs = {**_per_step_inputs(knobs, schedule, length), "t": jnp.arange(length)}
     x0 = start.astype(jnp.float32)
 
+    def judge(x, fx, t, bad, hit):
+        """Updates the diverged flag and the first step with f(x_t) - f* ≤ tol."""
+        bad = bad | _bad(x, fx, surface.bounds)  # diverged at or before t
+        reached = (fx - knobs["fstar"] <= knobs["tol"]) & ~bad  # f(x_t) - f* ≤ tol
+        return bad, jnp.where((hit < 0) & reached, t, hit)
+
     def body(carry, inputs):
         inner, bad, hit = carry
-        t = inputs["t"]
-        new_inner, _ = step(inner, inputs)
-        fx = f(new_inner[0])  # f(x_t)
-        new_bad = bad | _bad(new_inner[0], fx, surface.bounds)  # diverged so far
-        reached = (fx - knobs["fstar"] <= knobs["tol"]) & ~new_bad  # f(x_t) - f* ≤ tol
-        new_hit = jnp.where((hit < 0) & reached, t + 1, hit)  # first such t
-        active = t.astype(jnp.float32) < knobs["steps"]  # padding steps change nothing
-        new = (new_inner, new_bad, new_hit)
-        return jax.tree.map(lambda a, b: jnp.where(active, a, b), new, carry), None
+        inner, record = step(inner, inputs)  # evaluates f(x_t) on the way
+        bad, hit = judge(record["x"], record["loss"], inputs["t"], bad, hit)
+        return (inner, bad, hit), None
 
-    f0 = f(x0)
-    hit0 = jnp.where(f0 - knobs["fstar"] <= knobs["tol"], 0, -1).astype(jnp.int32)
-    init = ((x0, opt.init(x0)), _bad(x0, f0, surface.bounds), hit0)
+    init = ((x0, opt.init(x0)), jnp.bool_(False), jnp.int32(-1))
     ((x, _), bad, hit), _ = jax.lax.scan(body, init, inputs)
-    return {"final_loss": jnp.where(bad, jnp.nan, f(x)), "hit": hit, "bad": bad, "xy": x}
+    fx = f(x)
+    bad, hit = judge(x, fx, length, bad, hit)  # the final point x_T
+    return {"final_loss": jnp.where(bad, jnp.nan, fx), "hit": hit, "bad": bad, "xy": x}
 
 
-@functools.partial(jax.jit, static_argnames=STATIC)
-def _sweep(start, knobs, **static):
-    """A grid of summaries: ``knobs`` entries have a leading cell axis."""
-    return jax.vmap(functools.partial(_scan_summary, **static), in_axes=(None, 0))(start, knobs)
+@functools.partial(jax.jit, static_argnames=(*STATIC, "swept"))
+def _sweep(start, knobs, *, swept, **static):
+    """A grid of summaries: only the ``swept`` knobs have a leading cell axis."""
+    axes = {name: 0 if name in swept else None for name in knobs}
+    summary = functools.partial(_scan_summary, **static)
+    return jax.vmap(summary, in_axes=(None, axes))(start, knobs)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -660,9 +662,10 @@ def sweep(
         if name not in knobs or name in ("seed", "steps", "fstar", "tol"):
             raise KeyError(f"cannot sweep {name!r}; sweepable: {', '.join(sorted(knobs))}")
     a, b = np.meshgrid(vals1, vals2, indexing="ij")
-    cells = _broadcast(knobs, a.size)
+    cells = _as_f32(knobs)
     cells[name1], cells[name2] = a.ravel(), b.ravel()  # the two swept knobs vary per cell
-    out = jax.device_get(_sweep(start_arr, cells, **static))
+    static["length"] = steps  # exact: no padded steps to mask
+    out = jax.device_get(_sweep(start_arr, cells, swept=(name1, name2), **static))
     shape = a.shape
     return SweepResult(
         names=(name1, name2),
