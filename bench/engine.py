@@ -1,5 +1,7 @@
-"""Engine benchmark: prints µs per 500-step run (optviz vs optax vs a numpy loop), compile time,
-and the wall time of a 100×100 sweep of 500-step runs.
+"""Engine benchmark: optviz vs optax vs a numpy loop, compile time, and sweep wall time.
+
+Prints µs per 500-step run for each, the first-call (compile) time, and the wall time of
+100×100 and 200×200 sweeps of 500-step runs.
 
 Run: ``python bench/engine.py`` (numbers go in README and the issue notes; never a test).
 """
@@ -81,7 +83,7 @@ def main():
         ref = best_of(optax_runner(opt, surface))
         print(
             f"{key:9s} on {surface:10s}: optviz.run {ours * 1e6:7.0f} µs | optax scan "
-            f"{ref * 1e6:6.0f} µs | ratio {ours / ref:4.2f} | first call (compile) {compile_s:.2f} s"
+            f"{ref * 1e6:6.0f} µs | ratio {ours / ref:4.2f} | first call {compile_s:.2f} s"
         )
     loop = best_of(numpy_adam_loop, repeat=3, number=3)
     ours = best_of(lambda: optviz.run("adam", "quadratic", start=(-5, -2), steps=STEPS))
