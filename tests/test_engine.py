@@ -12,7 +12,6 @@ import pytest
 import optviz
 from optviz import engine
 
-
 # ----------------------------------------------------------------------------- d2l's table
 
 
