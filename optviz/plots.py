@@ -1,0 +1,1064 @@
+"""Plotly figures of optimizer runs on a 2D loss surface (pure: numpy in, ``go.Figure`` out).
+
+The animated overlay follows the rules in DESIGN.md ("Rules that keep it fast"):
+
+* The surface is a background PNG (``layout.images``) plus the iso-lines as ONE line trace with
+  NaN separators. Contour and heatmap traces vanish when an animation runs with
+  ``redraw: False`` (plotly.js #4491); a layout image and a scatter trace survive it.
+* Every full path is drawn once, faint. The animation moves one small "heads" trace only
+  (``traces=[heads]``, ``redraw: False``), so a 4 × 500-step figure stays 0.1–0.2 MB.
+* Axis ranges are fixed to the surface's bounds, so a run that leaves the window never
+  rescales the axes, and ``uirevision`` keeps a zoom across Streamlit reruns.
+* An invisible scatter grid makes the plot clickable: Streamlit's ``on_select`` reports no
+  click on an image, contour or heatmap (streamlit #8760), but it does on scatter points.
+
+Frames are plain dicts, not ``go.Frame`` objects, and arrays are float32 (plotly sends them
+as base64 typed arrays). This module never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import math
+from collections.abc import Mapping, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import plotly.colors
+import plotly.graph_objects as go
+from contourpy import LineType, contour_generator
+from PIL import Image
+from plotly.subplots import make_subplots
+
+from optviz.engine import Trajectory, lowest_minimum
+from optviz.surfaces import Surface, get_surface, nearest_minimum
+
+#: One colour per optimizer, used by every figure (Okabe–Ito, colour-blind safe, no pure red:
+#: red is kept for the "diverged" mark).
+PALETTE: tuple[str, ...] = (
+    "#D55E00",  # vermillion
+    "#0072B2",  # blue
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow
+)
+
+DIVERGED_COLOR = "red"
+ISO_LINE_COLOR = "rgba(40, 40, 40, 0.28)"
+UIREVISION = "optviz"  # constant: a zoom survives reruns that rebuild the figure
+FRAME_MS = 40  # one animation frame at 1× speed
+SPEEDS = (("0.5×", 2 * FRAME_MS), ("1×", FRAME_MS), ("2×", FRAME_MS // 2))
+CLICK_GRID = 41  # click targets per axis
+_WHITEN = 0.35  # share of white mixed into the colormap, so coloured paths stand out
+
+
+def _build_lut() -> np.ndarray:
+    """256 × 3 uint8 lookup table: viridis (plotly's stops), lightened towards white."""
+    stops = np.array(
+        [plotly.colors.hex_to_rgb(c) for c in plotly.colors.sequential.Viridis], np.float64
+    )
+    at = np.linspace(0.0, 1.0, len(stops))  # positions of the stops
+    t = np.linspace(0.0, 1.0, 256)
+    rgb = np.stack([np.interp(t, at, stops[:, i]) for i in range(3)], axis=1)
+    rgb = (1.0 - _WHITEN) * rgb + _WHITEN * 255.0  # pastel, so paths keep the contrast
+    return np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+
+
+LUT = _build_lut()
+COLORSCALE = [
+    [float(i) / 10, "rgb({}, {}, {})".format(*LUT[round(i * 25.5)])] for i in range(11)
+]  # the same colours as a plotly colorscale (3D surface)
+
+
+def color(i: int) -> str:
+    """Returns the palette colour of the i-th trajectory (the palette repeats after 8)."""
+    return PALETTE[i % len(PALETTE)]
+
+
+# ----------------------------------------------------------------------------- the surface
+
+
+@functools.partial(jax.jit, static_argnames="surface")
+def _grid_values(xs, ys, coeffs, *, surface):
+    """Surface values on the grid ``xs × ys`` (rows follow y), one compiled call."""
+    x, y = jnp.meshgrid(xs, ys)  # each (len(ys), len(xs))
+    return surface.fn(jnp.stack([x, y]), coeffs)
+
+
+def _params_key(surface: Surface, params: Mapping[str, float] | None):
+    """Hashable, complete surface parameters (defaults filled in), sorted by name."""
+    return tuple(sorted(surface.resolve_params(params).items()))
+
+
+@functools.lru_cache(maxsize=128)
+def _surface_grid_cached(surface: Surface, key: tuple[tuple[str, float], ...], n: int):
+    """``surface_grid`` behind an LRU cache keyed on (surface, sorted params, n)."""
+    (x0, x1), (y0, y1) = surface.bounds
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    coeffs = {k: np.float32(v) for k, v in key}  # one dtype: moving a slider never retraces
+    z = np.asarray(
+        _grid_values(xs.astype(np.float32), ys.astype(np.float32), coeffs, surface=surface),
+        np.float64,
+    )
+    for a in (xs, ys, z):
+        a.setflags(write=False)  # shared by the cache: read-only
+    return xs, ys, z
+
+
+def surface_grid(
+    surface: str | Surface, params: Mapping[str, float] | None = None, n: int = 160
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Evaluates a surface on an ``n × n`` grid over its bounds (one jitted call, cached).
+
+    Args:
+        surface: A key of ``optviz.SURFACES`` or a ``Surface``.
+        params: Surface parameters; missing names take their defaults.
+        n: Grid points per axis.
+
+    Returns:
+        ``(xs, ys, Z)``: ``xs`` and ``ys`` of shape ``(n,)`` spanning the bounds, and ``Z`` of
+        shape ``(n, n)`` (float64) with ``Z[i, j] = f(xs[j], ys[i])``. The arrays are shared by
+        the cache and read-only.
+    """
+    surf = get_surface(surface)
+    return _surface_grid_cached(surf, _params_key(surf, params), int(n))
+
+
+def _relief(z: np.ndarray) -> np.ndarray:
+    """``log1p(Z - Z.min())`` over the finite values (NaN elsewhere): valleys get contrast."""
+    z = np.asarray(z, np.float64)
+    finite = np.isfinite(z)
+    if not finite.any():
+        return np.full(z.shape, np.nan)
+    lifted = np.where(finite, z - z[finite].min(), np.nan)
+    return np.log1p(lifted)
+
+
+def surface_image(xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> str:
+    """Renders the loss surface as a PNG data URI (colour = ``log1p(Z - Z.min())``).
+
+    Args:
+        xs: Grid x coordinates, ascending, shape ``(W,)``.
+        ys: Grid y coordinates, ascending, shape ``(H,)``.
+        z: Loss values ``(H, W)`` with ``z[i, j] = f(xs[j], ys[i])``.
+
+    Returns:
+        ``"data:image/png;base64,..."``: a W × H palette PNG whose row 0 is the top of the
+        window (max y). Non-finite values are transparent.
+    """
+    del xs  # the image spans the bounds; its pixels follow the grid
+    rel = _relief(z)
+    finite = np.isfinite(rel)
+    top = rel[finite].max() if finite.any() else 0.0
+    scaled = rel / top if top > 0 else np.zeros_like(rel)
+    index = np.where(finite, np.round(np.nan_to_num(scaled) * 254.0), 255).astype(np.uint8)
+    if len(ys) > 1 and ys[0] < ys[-1]:
+        index = index[::-1]  # image row 0 is the top: max y
+    image = Image.frombytes("P", (index.shape[1], index.shape[0]), index.tobytes())
+    palette = np.vstack([_resample(LUT, 255), [[255, 255, 255]]])  # 255 colours + "no value"
+    image.putpalette(palette.astype(np.uint8).ravel().tolist())
+    buf = io.BytesIO()
+    extra = {} if finite.all() else {"transparency": 255}
+    image.save(buf, format="PNG", optimize=True, **extra)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _resample(lut: np.ndarray, n: int) -> np.ndarray:
+    """Resamples a colour table to n entries."""
+    t = np.linspace(0, len(lut) - 1, n)
+    return np.stack([np.interp(t, np.arange(len(lut)), lut[:, i]) for i in range(3)], axis=1)
+
+
+def iso_lines(
+    xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels: int = 14, tol: float = 1e-3
+) -> tuple[np.ndarray, np.ndarray]:
+    """Contour lines of the surface as ONE polyline with NaN separators (one scatter trace).
+
+    Args:
+        xs: Grid x coordinates, shape ``(W,)``.
+        ys: Grid y coordinates, shape ``(H,)``.
+        z: Loss values ``(H, W)``.
+        levels: Number of levels, evenly spaced on ``log1p(Z - Z.min())`` (as the colours).
+        tol: Simplification tolerance as a fraction of the window (Douglas–Peucker; 1e-3 is
+            under a pixel and drops ~85% of the points of a smooth surface); 0 keeps all.
+
+    Returns:
+        ``(x, y)`` float64 arrays; consecutive lines are separated by a NaN.
+    """
+    rel = _relief(z)
+    finite = np.isfinite(rel)
+    if not finite.any() or rel[finite].max() <= 0:
+        return np.empty(0), np.empty(0)
+    gen = contour_generator(
+        np.asarray(xs, np.float64),
+        np.asarray(ys, np.float64),
+        np.ma.masked_invalid(rel),
+        line_type=LineType.ChunkCombinedNan,
+    )
+    pieces = []
+    gap = np.full((1, 2), np.nan)
+    for level in np.linspace(0.0, rel[finite].max(), levels + 2)[1:-1]:  # skip min and max
+        for points in gen.lines(level)[0]:
+            if points is not None and len(points):
+                pieces += [points, gap]
+    if not pieces:
+        return np.empty(0), np.empty(0)
+    line = np.concatenate(pieces[:-1])
+    if tol > 0:
+        span = np.array([xs[-1] - xs[0], ys[-1] - ys[0]], np.float64)
+        line = line[_simplify_mask(line / np.where(span > 0, span, 1.0), tol)]
+    return line[:, 0], line[:, 1]
+
+
+def _simplify_mask(points: np.ndarray, tol: float) -> np.ndarray:
+    """Douglas–Peucker on every NaN-separated piece: which points to keep (separators kept).
+
+    Every dropped point lies within ``tol`` of the simplified line.
+    """
+    bad = ~np.isfinite(points).all(axis=1)
+    keep = bad.copy()
+    flags = np.r_[1, bad.astype(np.int8), 1]
+    starts = np.flatnonzero(np.diff(flags) == -1)  # first point of each piece
+    ends = np.flatnonzero(np.diff(flags) == 1) - 1  # last point of each piece
+    for s, e in zip(starts, ends, strict=True):
+        keep[s] = keep[e] = True
+        stack = [(s, e)]
+        while stack:
+            i, j = stack.pop()
+            if j - i < 2:
+                continue
+            a, ab, mid = points[i], points[j] - points[i], points[i + 1 : j]
+            length = math.hypot(ab[0], ab[1])
+            if length < 1e-12:  # closed loop: distance to the end point
+                d = np.hypot(mid[:, 0] - a[0], mid[:, 1] - a[1])
+            else:  # distance to the chord
+                d = np.abs(ab[0] * (mid[:, 1] - a[1]) - ab[1] * (mid[:, 0] - a[0])) / length
+            k = int(np.argmax(d))
+            if d[k] > tol:
+                keep[i + 1 + k] = True
+                stack += [(i, i + 1 + k), (i + 1 + k, j)]
+    return keep
+
+
+@functools.lru_cache(maxsize=64)
+def _layers(surface: Surface, key: tuple[tuple[str, float], ...], n: int, levels: int):
+    """Background PNG and iso-lines (float32) of one surface configuration, cached."""
+    xs, ys, z = _surface_grid_cached(surface, key, n)
+    ix, iy = iso_lines(xs, ys, z, levels)
+    ix, iy = ix.astype(np.float32), iy.astype(np.float32)
+    ix.setflags(write=False)
+    iy.setflags(write=False)
+    return surface_image(xs, ys, z), ix, iy
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _check(surface, trajectories, labels) -> Surface:
+    """Validates the common arguments and returns the Surface."""
+    surf = get_surface(surface)
+    if len(trajectories) != len(labels):
+        raise ValueError(f"{len(trajectories)} trajectories but {len(labels)} labels")
+    for tr in trajectories:
+        if tr.surface != surf.key:
+            raise ValueError(f"a trajectory ran on {tr.surface!r}, not on {surf.key!r}")
+    return surf
+
+
+def _last_valid(tr: Trajectory) -> int:
+    """Index of the last finite point (-1 if even the start is bad)."""
+    return len(tr.xy) - 1 if tr.diverged_at is None else tr.diverged_at - 1
+
+
+def _inside(p, bounds) -> bool:
+    """Whether the point ``p`` lies in the window (edges included)."""
+    (x0, x1), (y0, y1) = bounds
+    return bool(x0 <= p[0] <= x1 and y0 <= p[1] <= y1)
+
+
+def _visible_end(tr: Trajectory, bounds) -> np.ndarray | None:
+    """Where a diverged path is last seen: its last finite point, or where it left the window.
+
+    A run that diverged by leaving the window ends outside the fixed axes; the mark goes on the
+    window's edge, where the student saw the path go out.
+    """
+    j = _last_valid(tr)
+    if j < 0:
+        return None
+    xy = np.asarray(tr.xy, np.float64)
+    if _inside(xy[j], bounds):
+        return xy[j]
+    (x0, x1), (y0, y1) = bounds
+    i = j
+    while i > 0 and not _inside(xy[i - 1], bounds):
+        i -= 1
+    if i == 0:  # never inside: clamp
+        return np.array([min(max(xy[j, 0], x0), x1), min(max(xy[j, 1], y0), y1)])
+    a, b = xy[i - 1], xy[i]  # a inside, b outside
+    d = b - a
+    s = 1.0
+    for k, (lo, hi) in enumerate(bounds):  # largest s in [0, 1] keeping a + s·d inside
+        if d[k] > 0:
+            s = min(s, (hi - a[k]) / d[k])
+        elif d[k] < 0:
+            s = min(s, (lo - a[k]) / d[k])
+    return a + s * d
+
+
+def _declutter(u: Sequence[float], v: Sequence[float], du=0.22, dv=0.07) -> list[bool]:
+    """Which labels to print so that no two overlap (positions as fractions of the plot).
+
+    Greedy in order; a label that would sit on an earlier one stays hover-only.
+    """
+    shown: list[tuple[float, float]] = []
+    for a, b in zip(u, v, strict=True):
+        if all(abs(a - c) > du or abs(b - d) > dv for c, d in shown):
+            shown.append((a, b))
+        else:
+            shown.append((math.inf, math.inf))  # placeholder: not shown
+    return [math.isfinite(a) for a, _ in shown]
+
+
+def _diverged_trace(surf: Surface, trajectories, labels, colors=None, **kw) -> dict | None:
+    """Red ✕ marks where the diverged paths end, with "diverged at step k", or None.
+
+    The ✕ is outlined in the run's colour; the text is printed where it does not overlap
+    another one and is always in the hover text.
+    """
+    colors = colors or [color(i) for i in range(len(trajectories))]
+    xs, ys, texts, hovers, positions, outlines = [], [], [], [], [], []
+    (x0, x1), (y0, y1) = surf.bounds
+    for tr, label, col in zip(trajectories, labels, colors, strict=True):
+        if tr.diverged_at is None:
+            continue
+        end = _visible_end(tr, surf.bounds)
+        if end is None:
+            continue
+        j = _last_valid(tr)
+        why = f" ({tr.diverged_reason})" if tr.diverged_reason else ""
+        xs.append(float(end[0]))
+        ys.append(float(end[1]))
+        texts.append(f"diverged at step {tr.diverged_at}")
+        hovers.append(
+            f"{label}: diverged at step {tr.diverged_at}{why}<br>"
+            f"last point ({tr.xy[j, 0]:.3g}, {tr.xy[j, 1]:.3g})"
+        )
+        outlines.append(col)
+        vertical = "bottom" if end[1] > 0.5 * (y0 + y1) else "top"  # text inside the window
+        across = (end[0] - x0) / (x1 - x0)
+        horizontal = "left" if across > 0.7 else "right" if across < 0.3 else "center"
+        positions.append(f"{vertical} {horizontal}")
+    if not xs:
+        return None
+    u = [(x - x0) / (x1 - x0) for x in xs]
+    v = [(y - y0) / (y1 - y0) for y in ys]
+    texts = [t if show else "" for t, show in zip(texts, _declutter(u, v), strict=True)]
+    return dict(
+        type="scatter",
+        x=xs,
+        y=ys,
+        mode="markers+text",
+        name="diverged",
+        text=texts,
+        hovertext=hovers,
+        hoverinfo="text",
+        textposition=positions,
+        textfont=dict(color=DIVERGED_COLOR, size=12),
+        marker=dict(
+            symbol="x", size=16, color=DIVERGED_COLOR, line=dict(width=1.5, color=outlines)
+        ),
+        cliponaxis=False,
+        showlegend=False,
+        **kw,
+    )
+
+
+def _known_points_trace(surf: Surface, **kw) -> dict | None:
+    """Known minima (★) and saddles (×) of the surface, or None if it lists none."""
+    pts = [(m, "star", "minimum") for m in surf.minima]
+    pts += [(s, "x-thin", "saddle") for s in surf.saddles]
+    if not pts:
+        return None
+    return dict(
+        type="scatter",
+        x=[float(p[0]) for p, _, _ in pts],
+        y=[float(p[1]) for p, _, _ in pts],
+        mode="markers",
+        name="known minima / saddles",
+        hovertext=[f"{kind} ({p[0]:.4g}, {p[1]:.4g})" for p, _, kind in pts],
+        hoverinfo="text",
+        marker=dict(
+            symbol=[s for _, s, _ in pts],
+            size=15,
+            color="white",
+            line=dict(width=2, color="black"),
+        ),
+        showlegend=False,
+        **kw,
+    )
+
+
+def _path_trace(tr: Trajectory, label: str, i: int, **kw) -> dict:
+    """The faint full path of one run (already NaN-cut at divergence)."""
+    xy = np.asarray(tr.xy, np.float32)
+    return dict(
+        type="scatter",
+        x=xy[:, 0],
+        y=xy[:, 1],
+        mode="lines+markers",
+        name=label,
+        legendgroup=f"run{i}",
+        line=dict(color=color(i), width=2),
+        marker=dict(color=color(i), size=3),
+        opacity=0.6,
+        hovertemplate=f"{label}<br>step %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})"
+        "<extra></extra>",
+        **kw,
+    )
+
+
+def _background(surf: Surface, key, n: int, levels: int, xref="x", yref="y"):
+    """(layout image dict, iso-line trace dict) for one subplot."""
+    source, ix, iy = _layers(surf, key, n, levels)
+    (x0, x1), (y0, y1) = surf.bounds
+    image = dict(
+        source=source,
+        xref=xref,
+        yref=yref,
+        x=x0,
+        y=y1,
+        sizex=x1 - x0,
+        sizey=y1 - y0,
+        xanchor="left",
+        yanchor="top",
+        sizing="stretch",
+        layer="below",
+    )
+    iso = dict(
+        type="scatter",
+        x=ix,
+        y=iy,
+        mode="lines",
+        name="iso-lines",
+        line=dict(color=ISO_LINE_COLOR, width=1),
+        hoverinfo="skip",
+        showlegend=False,
+        xaxis=xref,
+        yaxis=yref,
+    )
+    return image, iso
+
+
+def frame_steps(total: int, max_frames: int = 150) -> np.ndarray:
+    """At most ``max_frames`` evenly spaced step indices in ``[0, total]``, both ends included.
+
+    Args:
+        total: The last step index.
+        max_frames: Most frames wanted (at least 2 when ``total > 0``).
+
+    Returns:
+        Ascending unique int array starting at 0 and ending at ``total``.
+    """
+    total = max(int(total), 0)
+    count = max(min(int(max_frames), total + 1), 2 if total > 0 else 1)
+    return np.unique(np.round(np.linspace(0, total, count)).astype(int))
+
+
+def _heads_at(trajectories, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Head positions ``(len(steps), n_runs)`` for x and y.
+
+    A run that has finished, or diverged, waits at its last finite point.
+    """
+    hx = np.full((len(steps), len(trajectories)), np.nan)
+    hy = np.full_like(hx, np.nan)
+    for i, tr in enumerate(trajectories):
+        last = _last_valid(tr)
+        if last < 0:
+            continue
+        idx = np.minimum(steps, last)
+        hx[:, i], hy[:, i] = tr.xy[idx, 0], tr.xy[idx, 1]
+    return hx, hy
+
+
+def _as_list(a: np.ndarray) -> list:
+    """Rounded floats for JSON, NaN as None (a frame holds only a few numbers)."""
+    return [None if not math.isfinite(v) else round(v, 5) for v in np.asarray(a).tolist()]
+
+
+def _animation_controls(steps: np.ndarray, y: float = 0.0) -> tuple[list, list]:
+    """(updatemenus, sliders): Play, Pause, speeds and a scrubber with one step per frame."""
+
+    def play(ms):
+        frame = {"duration": ms, "redraw": False}
+        opts = {"frame": frame, "transition": {"duration": 0}, "fromcurrent": True}
+        return [None, {**opts, "mode": "immediate"}]
+
+    pause = [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]
+    common = dict(type="buttons", direction="left", showactive=False, yanchor="top", y=y)
+    menus = [
+        dict(
+            buttons=[
+                dict(label="▶ Play", method="animate", args=play(FRAME_MS)),
+                dict(label="❚❚ Pause", method="animate", args=pause),
+            ],
+            x=0.0,
+            xanchor="left",
+            pad=dict(t=40, r=10),
+            name="playback",
+            **common,
+        ),
+        dict(
+            buttons=[dict(label=lab, method="animate", args=play(ms)) for lab, ms in SPEEDS],
+            x=0.22,
+            xanchor="left",
+            pad=dict(t=40, r=10),
+            name="speed",
+            **common,
+        ),
+    ]
+    scrub = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}
+    scrub["transition"] = {"duration": 0}
+    slider = dict(
+        active=0,
+        x=0.46,
+        len=0.54,
+        y=y,
+        yanchor="top",
+        pad=dict(t=30, b=0),
+        currentvalue=dict(prefix="step ", visible=True, xanchor="right"),
+        transition=dict(duration=0),
+        steps=[
+            dict(method="animate", label=str(int(k)), args=[[str(int(k))], scrub]) for k in steps
+        ],
+    )
+    return menus, [slider]
+
+
+def _axes(bounds, **extra) -> tuple[dict, dict]:
+    """Fixed, grid-less x and y axes on the surface's window."""
+    common = dict(showgrid=False, zeroline=False, autorange=False, **extra)
+    (x0, x1), (y0, y1) = bounds
+    return (
+        dict(range=[x0, x1], title=dict(text="x₁"), **common),
+        dict(range=[y0, y1], title=dict(text="x₂"), **common),
+    )
+
+
+def _click_grid(bounds, **kw) -> dict:
+    """Invisible scatter points over the window, so Streamlit's ``on_select`` gets a click."""
+    (x0, x1), (y0, y1) = bounds
+    gx, gy = np.meshgrid(
+        np.linspace(x0, x1, CLICK_GRID, dtype=np.float32),
+        np.linspace(y0, y1, CLICK_GRID, dtype=np.float32),
+    )
+    return dict(
+        type="scatter",
+        x=gx.ravel(),
+        y=gy.ravel(),
+        mode="markers",
+        name="click-grid",
+        marker=dict(size=12, opacity=0, color="black"),
+        hovertemplate="start here (%{x:.2f}, %{y:.2f})<extra></extra>",
+        showlegend=False,
+        **kw,
+    )
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def trajectory_figure(
+    surface: str | Surface,
+    trajectories: Sequence[Trajectory],
+    labels: Sequence[str],
+    params: Mapping[str, float] | None = None,
+    *,
+    frames: bool = True,
+    max_frames: int = 150,
+    height: int = 560,
+    show_minima: bool = True,
+    clickable: bool = True,
+    title: str | None = None,
+) -> go.Figure:
+    """The animated overlay: paths on the surface, heads moving in the browser.
+
+    Trace order: iso-lines, one faint path per run, [diverged ✕ marks], [known minima and
+    saddles], [click grid], heads. ``fig.layout.meta`` says where the last two are:
+    ``{"click_trace": i or None, "heads_trace": j}``. Frames are named by their step and
+    update only the heads trace.
+
+    Args:
+        surface: The surface the runs used (key or ``Surface``).
+        trajectories: Runs on that surface (any number of steps each).
+        labels: Legend name of each run.
+        params: Surface parameters the runs used (defaults if None).
+        frames: Animate (frames, Play/Pause, speeds, scrubber); False draws the heads at the
+            end of each run and no controls.
+        max_frames: Most animation frames; steps are sampled evenly, first and last included.
+        height: Figure height in pixels.
+        show_minima: Mark the surface's known minima (★) and saddles (×).
+        clickable: Add the invisible click grid (click-to-set-start with ``on_select``).
+        title: Figure title, or None.
+
+    Returns:
+        A ``go.Figure`` (treat as read-only when cached).
+    """
+    surf = _check(surface, trajectories, labels)
+    key = _params_key(surf, params)
+    image, iso = _background(surf, key, 160, 14)
+    data = [iso]
+    runs = enumerate(zip(trajectories, labels, strict=True))
+    data += [_path_trace(tr, lab, i) for i, (tr, lab) in runs]
+    diverged = _diverged_trace(surf, trajectories, labels)
+    if diverged is not None:
+        data.append(diverged)
+    known = _known_points_trace(surf) if show_minima else None
+    if known is not None:
+        data.append(known)
+    click_index = None
+    if clickable:
+        click_index = len(data)
+        data.append(_click_grid(surf.bounds))
+    heads_index = len(data)
+
+    total = max((len(tr.xy) - 1 for tr in trajectories), default=0)
+    animate = frames and len(trajectories) > 0 and total > 0
+    steps = frame_steps(total, max_frames) if animate else np.array([total])
+    hx, hy = _heads_at(trajectories, steps)
+    start = 0 if animate else -1  # the heads wait at the start for Play, or sit at the end
+    data.append(
+        dict(
+            type="scatter",
+            x=_as_list(hx[start]),
+            y=_as_list(hy[start]),
+            mode="markers",
+            name="heads",
+            text=list(labels),
+            hovertemplate="%{text}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+            marker=dict(
+                color=[color(i) for i in range(len(trajectories))],
+                size=14,
+                line=dict(color="white", width=2),
+            ),
+            showlegend=False,
+        )
+    )
+
+    xaxis, yaxis = _axes(surf.bounds)
+    top = 60 if title else 30
+    layout = dict(
+        height=height,
+        images=[image],
+        xaxis=xaxis,
+        yaxis=yaxis,
+        uirevision=UIREVISION,
+        hovermode="closest",
+        plot_bgcolor="white",
+        margin=dict(l=55, r=15, t=top, b=110 if animate else 50),
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
+        meta={"click_trace": click_index, "heads_trace": heads_index},
+    )
+    if title:
+        layout["title"] = dict(text=title, x=0.0, xanchor="left")
+    frame_list = []
+    if animate:
+        plot_px = max(height - top - 110, 100)  # height of the plotting area
+        menus, sliders = _animation_controls(steps, y=-45 / plot_px)
+        layout["updatemenus"], layout["sliders"] = menus, sliders
+        frame_list = [
+            {
+                "name": str(int(k)),
+                "data": [{"x": _as_list(hx[f]), "y": _as_list(hy[f])}],
+                "traces": [heads_index],
+            }
+            for f, k in enumerate(steps)
+        ]
+    return go.Figure(data=data, layout=layout, frames=frame_list or None)
+
+
+def small_multiples(
+    surface: str | Surface,
+    trajectories: Sequence[Trajectory],
+    labels: Sequence[str],
+    params: Mapping[str, float] | None = None,
+    *,
+    cols: int = 2,
+    max_frames: int = 150,
+    height_per_row: int = 330,
+) -> go.Figure:
+    """One panel per run on the same axes, all heads moving together.
+
+    Each panel has its own background image (one layout image per axis pair), iso-lines, path,
+    [diverged ✕ mark], [known minima/saddles] and head, in that order. ``fig.layout.meta``
+    holds ``{"heads_traces": [...]}``; every frame updates exactly those traces.
+
+    Args:
+        surface: The surface the runs used.
+        trajectories: The runs.
+        labels: Panel title of each run.
+        params: Surface parameters (defaults if None).
+        cols: Panels per row.
+        max_frames: Most animation frames.
+        height_per_row: Pixels per row of panels.
+
+    Returns:
+        A ``go.Figure`` with frames, Play/Pause, speeds and a scrubber.
+    """
+    surf = _check(surface, trajectories, labels)
+    if not trajectories:
+        raise ValueError("small_multiples needs at least one trajectory")
+    key = _params_key(surf, params)
+    count = len(trajectories)
+    cols = max(1, min(int(cols), count))
+    rows = math.ceil(count / cols)
+    specs = [[{} if r * cols + c < count else None for c in range(cols)] for r in range(rows)]
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        specs=specs,
+        subplot_titles=list(labels),
+        shared_xaxes="all",
+        shared_yaxes="all",
+        horizontal_spacing=0.06,
+        vertical_spacing=0.12 / rows,
+    )
+    total = max(len(tr.xy) - 1 for tr in trajectories)
+    steps = frame_steps(total, max_frames)
+    hx, hy = _heads_at(trajectories, steps)
+    animate = total > 0
+    start = 0 if animate else -1
+    data, images, heads = [], [], []
+    layout_axes = {}
+    for i, (tr, lab) in enumerate(zip(trajectories, labels, strict=True)):
+        sub = fig.get_subplot(i // cols + 1, i % cols + 1)
+        xname, yname = sub.xaxis.plotly_name, sub.yaxis.plotly_name  # "xaxis2", "yaxis2"
+        xref, yref = xname.replace("axis", ""), yname.replace("axis", "")  # "x2", "y2"
+        refs = dict(xaxis=xref, yaxis=yref)
+        image, iso = _background(surf, key, 120, 12, xref, yref)
+        images.append(image)
+        data += [iso, _path_trace(tr, lab, i, **refs, showlegend=False)]
+        for extra in (
+            _diverged_trace(surf, [tr], [lab], [color(i)], **refs),
+            _known_points_trace(surf, **refs),
+        ):
+            if extra is not None:
+                data.append(extra)
+        heads.append(len(data))
+        data.append(
+            dict(
+                type="scatter",
+                x=_as_list(hx[start, i : i + 1]),
+                y=_as_list(hy[start, i : i + 1]),
+                mode="markers",
+                name=f"{lab} (head)",
+                marker=dict(color=color(i), size=13, line=dict(color="white", width=2)),
+                hovertemplate=f"{lab}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+                showlegend=False,
+                **refs,
+            )
+        )
+        ax, ay = _axes(surf.bounds)
+        lowest = i + cols >= count  # no panel below: this one shows the x ticks
+        ax.update(showticklabels=lowest, title=dict(text="x₁" if lowest else ""))
+        ay.update(showticklabels=i % cols == 0, title=dict(text="x₂" if i % cols == 0 else ""))
+        layout_axes[xname] = {**fig.layout[xname].to_plotly_json(), **ax}
+        layout_axes[yname] = {**fig.layout[yname].to_plotly_json(), **ay}
+    layout = fig.layout.to_plotly_json()
+    layout.update(layout_axes)
+    layout.update(
+        height=height_per_row * rows + (110 if animate else 40),
+        images=images,
+        uirevision=UIREVISION,
+        hovermode="closest",
+        plot_bgcolor="white",
+        showlegend=False,
+        margin=dict(l=55, r=15, t=40, b=110 if animate else 40),
+        meta={"heads_traces": heads},
+    )
+    frame_list = None
+    if animate:
+        plot_px = height_per_row * rows - 40  # height of the plotting area
+        menus, sliders = _animation_controls(steps, y=-45 / plot_px)
+        layout["updatemenus"], layout["sliders"] = menus, sliders
+        frame_list = [
+            {
+                "name": str(int(k)),
+                "data": [
+                    {"x": _as_list(hx[f, i : i + 1]), "y": _as_list(hy[f, i : i + 1])}
+                    for i in range(count)
+                ],
+                "traces": heads,
+            }
+            for f, k in enumerate(steps)
+        ]
+    return go.Figure(data=data, layout=layout, frames=frame_list)
+
+
+def surface_3d(
+    surface: str | Surface,
+    trajectories: Sequence[Trajectory],
+    labels: Sequence[str],
+    params: Mapping[str, float] | None = None,
+    n: int = 80,
+) -> go.Figure:
+    """A static 3D view: the loss surface with each path lifted slightly above it.
+
+    No frames (Streamlit resets a 3D camera on animation, streamlit #4653). Points outside the
+    window are dropped so the scene stays on the surface.
+
+    Args:
+        surface: The surface the runs used.
+        trajectories: The runs.
+        labels: Legend name of each run.
+        params: Surface parameters (defaults if None).
+        n: Grid points per axis of the surface mesh.
+
+    Returns:
+        A ``go.Figure``: one ``go.Surface`` then one ``go.Scatter3d`` per run.
+    """
+    surf = _check(surface, trajectories, labels)
+    xs, ys, z = surface_grid(surf, params, n)
+    finite = np.isfinite(z)
+    zmin = float(z[finite].min()) if finite.any() else 0.0
+    zmax = float(z[finite].max()) if finite.any() else 1.0
+    lift = 0.015 * max(zmax - zmin, 1e-12)  # paths float just above the mesh
+    data = [
+        go.Surface(
+            x=xs.astype(np.float32),
+            y=ys.astype(np.float32),
+            z=z.astype(np.float32),
+            surfacecolor=_relief(z).astype(np.float32),
+            colorscale=COLORSCALE,
+            showscale=False,
+            opacity=0.95,
+            name="loss",
+            hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{z:.4g}<extra></extra>",
+        )
+    ]
+    for i, (tr, lab) in enumerate(zip(trajectories, labels, strict=True)):
+        xy = np.asarray(tr.xy, np.float64)
+        loss = np.asarray(tr.loss, np.float64)
+        (x0, x1), (y0, y1) = surf.bounds
+        out = ~((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+        px, py, pz = (np.where(out, np.nan, a) for a in (xy[:, 0], xy[:, 1], loss + lift))
+        data.append(
+            go.Scatter3d(
+                x=px.astype(np.float32),
+                y=py.astype(np.float32),
+                z=pz.astype(np.float32),
+                mode="lines",
+                name=lab,
+                line=dict(color=color(i), width=6),
+                hovertemplate=f"{lab}<br>step %{{pointNumber}}<br>f = %{{z:.4g}}<extra></extra>",
+            )
+        )
+    (x0, x1), (y0, y1) = surf.bounds
+    layout = dict(
+        height=560,
+        uirevision=UIREVISION,
+        margin=dict(l=0, r=0, t=30, b=0),
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
+        scene=dict(
+            xaxis=dict(range=[x0, x1], title=dict(text="x₁")),
+            yaxis=dict(range=[y0, y1], title=dict(text="x₂")),
+            zaxis=dict(range=[zmin, zmax + 2 * lift], title=dict(text="f")),
+            camera=dict(eye=dict(x=1.5, y=-1.6, z=1.0), up=dict(x=0, y=0, z=1)),
+            aspectmode="manual",
+            aspectratio=dict(x=1.0, y=1.0, z=0.6),
+        ),
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def loss_figure(trajectories: Sequence[Trajectory], labels: Sequence[str]) -> go.Figure:
+    """Loss against step on a log axis, one line per run, divergence marked.
+
+    If any loss is ≤ 0 (a log axis cannot show it), every curve is shifted to
+    ``f − f_min + ε`` with ``f_min`` the lowest loss of all runs, and the axis title says so.
+
+    Args:
+        trajectories: The runs.
+        labels: Legend name of each run.
+
+    Returns:
+        A ``go.Figure``: one line per run, then one ✕ trace if any run diverged. Its
+        ``layout.meta`` holds ``{"shift": f_min - ε}`` (0 when unshifted).
+    """
+    if len(trajectories) != len(labels):
+        raise ValueError(f"{len(trajectories)} trajectories but {len(labels)} labels")
+    losses = [np.asarray(tr.loss, np.float64) for tr in trajectories]
+    every = np.concatenate([a[np.isfinite(a)] for a in losses] or [np.empty(0)])
+    shift, axis_title = 0.0, "f(x_t)"
+    if every.size and every.min() <= 0:
+        f_min = float(every.min())
+        eps = max(1e-6 * float(every.max() - f_min), 1e-12)
+        shift = f_min - eps
+        axis_title = f"f − f_min + ε<br>(f_min = {f_min:.4g}, ε = {eps:.0e})"
+    data = []
+    marks_x, marks_y, marks_text, marks_hover, marks_color = [], [], [], [], []
+    for i, (tr, lab, loss) in enumerate(zip(trajectories, labels, losses, strict=True)):
+        y = loss - shift
+        data.append(
+            dict(
+                type="scatter",
+                x=np.arange(len(y), dtype=np.int32),
+                y=y.astype(np.float32),
+                mode="lines",
+                name=lab,
+                line=dict(color=color(i), width=2),
+                hovertemplate=f"{lab}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+            )
+        )
+        j = _last_valid(tr)
+        if tr.diverged_at is not None and j >= 0:
+            marks_x.append(j)
+            marks_y.append(float(y[j]))
+            marks_text.append(f"diverged at step {tr.diverged_at}")
+            marks_hover.append(f"{lab}: diverged at step {tr.diverged_at}")
+            marks_color.append(color(i))
+    if marks_x:
+        logs = np.log10(np.maximum(every - shift, 1e-300))  # where the marks sit, 0..1
+        lo, span = float(logs.min()), max(float(np.ptp(logs)), 1e-12)
+        last = max(max(len(a) - 1 for a in losses), 1)
+        u = [x / last for x in marks_x]
+        v = [(math.log10(y) - lo) / span for y in marks_y]
+        show = _declutter(u, v, du=0.2, dv=0.08)
+        marks_text = [t if ok else "" for t, ok in zip(marks_text, show, strict=True)]
+        data.append(
+            dict(
+                type="scatter",
+                x=marks_x,
+                y=marks_y,
+                mode="markers+text",
+                name="diverged",
+                text=marks_text,
+                hovertext=marks_hover,
+                hoverinfo="text",
+                textposition="middle right",
+                textfont=dict(color=DIVERGED_COLOR),
+                marker=dict(
+                    symbol="x",
+                    size=14,
+                    color=DIVERGED_COLOR,
+                    line=dict(width=1.5, color=marks_color),
+                ),
+                cliponaxis=False,
+                showlegend=False,
+            )
+        )
+    layout = dict(
+        height=360,
+        uirevision=UIREVISION,
+        xaxis=dict(title=dict(text="step t"), rangemode="tozero"),
+        yaxis=dict(type="log", title=dict(text=axis_title), exponentformat="power"),
+        margin=dict(l=85, r=15, t=30, b=50),
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
+        hovermode="x unified",
+        meta={"shift": shift},
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def race_table(
+    surface: str | Surface,
+    trajectories: Sequence[Trajectory],
+    labels: Sequence[str],
+    params: Mapping[str, float] | None = None,
+    tol: float = 1e-3,
+) -> list[dict]:
+    """One row per run: how far it got, how fast, and whether it blew up.
+
+    Args:
+        surface: The surface the runs used.
+        trajectories: The runs.
+        labels: Name of each run (the "optimizer" column).
+        params: Surface parameters the runs used (defaults if None); they fix f*.
+        tol: A run reaches the minimum at the first step with ``f(x_t) − f* ≤ tol``, where f* is
+            the lowest value over the surface's known minima.
+
+    Returns:
+        Dicts with keys "optimizer" (str), "final loss" (float, None if diverged), "distance to
+        nearest minimum" (float; None if diverged or no known minimum), "steps to tolerance"
+        (int; None if never reached or no known minimum) and "diverged at" (int or None).
+    """
+    surf = _check(surface, trajectories, labels)
+    f_star = lowest_minimum(surf, _params_key(surf, params))
+    rows = []
+    for tr, lab in zip(trajectories, labels, strict=True):
+        diverged = tr.diverged_at is not None
+        final_loss = None if diverged else float(tr.loss[-1])
+        distance = None
+        if not diverged and surf.minima:
+            distance = float(nearest_minimum(surf, tr.xy[-1])[1])
+        hit = None
+        if math.isfinite(f_star):
+            reached = np.flatnonzero(np.asarray(tr.loss, np.float64) - f_star <= tol)
+            hit = int(reached[0]) if reached.size else None
+        rows.append(
+            {
+                "optimizer": str(lab),
+                "final loss": final_loss,
+                "distance to nearest minimum": distance,
+                "steps to tolerance": hit,
+                "diverged at": None if not diverged else int(tr.diverged_at),
+            }
+        )
+    return rows
+
+
+def state_figure(traj: Trajectory, names: Sequence[str]) -> go.Figure:
+    """Optimizer state over time: one panel per state entry, a line per coordinate.
+
+    Args:
+        traj: A run.
+        names: Keys of ``traj.state`` (e.g. ``"velocity"``, ``"m_hat"``, ``"v_hat"``,
+            ``"effective_lr"``).
+
+    Returns:
+        A ``go.Figure`` with ``len(names)`` stacked panels sharing the step axis and two lines
+        per panel: x₁ (solid) and x₂ (dashed).
+
+    Raises:
+        KeyError: If a name is not in ``traj.state``.
+    """
+    names = list(names)
+    for name in names:
+        if name not in traj.state:
+            known = ", ".join(sorted(traj.state))
+            raise KeyError(f"{traj.optimizer} has no state {name!r}; it has: {known}")
+    rows = max(len(names), 1)
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.04)
+    for r, name in enumerate(names):
+        values = np.asarray(traj.state[name], np.float32)
+        finite = values[np.isfinite(values)]
+        positive = finite.size > 0 and bool((finite > 0).all())  # e.g. v_hat, effective_lr
+        fig.update_yaxes(title_text=name, type="log" if positive else "linear", row=r + 1, col=1)
+        steps = np.arange(len(values), dtype=np.int32)
+        for c, dash in ((0, "solid"), (1, "dash")):
+            fig.add_trace(
+                go.Scatter(
+                    x=steps,
+                    y=values[:, c],
+                    mode="lines",
+                    name=f"{name} x{'₁₂'[c]}",
+                    line=dict(color=color(r), dash=dash, width=2),
+                    hovertemplate=f"{name} x{'₁₂'[c]}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+                ),
+                row=r + 1,
+                col=1,
+            )
+    fig.update_xaxes(title_text="step t", row=rows, col=1)
+    fig.update_layout(
+        height=180 * rows + 80,
+        uirevision=UIREVISION,
+        margin=dict(l=60, r=15, t=40, b=50),
+        legend=dict(orientation="h", x=0.0, y=1.02, yanchor="bottom"),
+        hovermode="x unified",
+    )
+    return fig

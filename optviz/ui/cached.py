@@ -1,0 +1,162 @@
+"""Cached wrappers around optviz: hashable settings in, numpy results or figures out.
+
+``st.cache_data`` copies its results (trajectories are small numpy arrays);
+``st.cache_resource`` shares figures between reruns and sessions — they are never mutated.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import streamlit as st
+
+import optviz
+from optviz import plots
+from optviz.engine import Trajectory
+from optviz.surfaces import Surface
+
+
+class Run(NamedTuple):
+    """One optimizer run of a race, as hashable settings."""
+
+    label: str
+    optimizer: str
+    hparams: tuple[tuple[str, Any], ...]
+
+
+class Race(NamedTuple):
+    """Everything that determines a race picture (hashable, so it keys the caches)."""
+
+    surface: str
+    formula: str
+    surface_params: tuple[tuple[str, float], ...]
+    start: tuple[float, float]
+    steps: int
+    runs: tuple[Run, ...]
+    schedule: tuple[tuple[str, Any], ...] = (("kind", "constant"),)
+    noise: float = 0.0
+    seed: int = 0
+    clip: tuple[tuple[str, Any], ...] = ()
+
+
+def surface_of(key: str, formula: str = "") -> Surface:
+    """The registry surface ``key``, or the compiled user formula when ``key == "formula"``."""
+    if key == "formula":
+        return optviz.compile_formula(formula)
+    return optviz.get_surface(key)
+
+
+@st.cache_data(max_entries=2048, show_spinner=False)
+def trajectory(race: Race, run: Run) -> Trajectory:
+    """One run of a race (cached per settings)."""
+    return optviz.run(
+        optimizer=run.optimizer,
+        surface=surface_of(race.surface, race.formula),
+        start=race.start,
+        steps=race.steps,
+        hparams=dict(run.hparams),
+        schedule=dict(race.schedule),
+        noise=race.noise,
+        seed=race.seed,
+        clip=dict(race.clip) or None,
+        surface_params=dict(race.surface_params),
+    )
+
+
+def trajectories(race: Race) -> list[Trajectory]:
+    """Every run of a race."""
+    return [trajectory(race, run) for run in race.runs]
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def race_figure(race: Race, view: str, height: int = 560):
+    """The animated race figure (overlay or side by side); shared, never mutate it."""
+    surface = surface_of(race.surface, race.formula)
+    labels = [run.label for run in race.runs]
+    params = dict(race.surface_params)
+    if view == "side":
+        return plots.small_multiples(surface, trajectories(race), labels, params)
+    return plots.trajectory_figure(surface, trajectories(race), labels, params, height=height)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def race_3d(race: Race):
+    """The 3D surface with the paths (static)."""
+    surface = surface_of(race.surface, race.formula)
+    labels = [run.label for run in race.runs]
+    return plots.surface_3d(surface, trajectories(race), labels, dict(race.surface_params))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def race_loss(race: Race):
+    """Loss against step for every run."""
+    return plots.loss_figure(trajectories(race), [run.label for run in race.runs])
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def race_rows(race: Race, tol: float = 1e-3) -> list[dict]:
+    """The race table's rows."""
+    surface = surface_of(race.surface, race.formula)
+    labels = [run.label for run in race.runs]
+    return plots.race_table(surface, trajectories(race), labels, dict(race.surface_params), tol)
+
+
+@st.cache_resource(show_spinner="Compiling the optimizers once for this server…")
+def warm_up() -> bool:
+    """Compiles the landing page's runs once per server process."""
+    for key in ("sgd", "momentum", "rmsprop", "adam"):
+        optviz.run(key, "quadratic", steps=100)
+    return True
+
+
+def race_from_state(state: dict[str, Any], hparams: dict[str, dict[str, Any]]) -> Race:
+    """Builds the hashable race settings from a playground state and the live hyperparameters.
+
+    Args:
+        state: Playground state (``optviz.urlstate.playground_fields`` names).
+        hparams: Optimizer key -> hyperparameters read from the widgets.
+
+    Returns:
+        The ``Race``; the start falls back to the surface's own start.
+    """
+    from optviz import urlstate
+
+    surface = surface_of(state["surface"], state.get("formula", ""))
+    start = state.get("start") or surface.start
+    clip = ()
+    if state.get("clip", "none") != "none":
+        clip = (("kind", state["clip"]), ("max", float(state["clip_max"])))
+    kind = state.get("schedule", "constant")
+    schedule = (("kind", kind), *sorted(urlstate.schedule_params(state, kind).items()))
+    surface_params = (
+        ()
+        if state["surface"] == "formula"
+        else tuple(sorted(urlstate.surface_params(state, state["surface"]).items()))
+    )
+    runs = tuple(
+        Run(optviz.OPTIMIZERS[key].name, key, tuple(sorted(hparams[key].items())))
+        for key in state["opts"]
+    )
+    return Race(
+        surface=state["surface"],
+        formula=state.get("formula", ""),
+        surface_params=surface_params,
+        start=(float(start[0]), float(start[1])),
+        steps=int(state["steps"]),
+        runs=runs,
+        schedule=schedule,
+        noise=float(state.get("noise", 0.0)),
+        seed=int(state.get("seed", 0)),
+        clip=clip,
+    )
+
+
+def enable_compile_cache(path: str = ".jax_cache") -> None:
+    """Turns on JAX's persistent compilation cache so a restarted server skips compiles."""
+    import os
+
+    import jax
+
+    directory = os.environ.get("JAX_COMPILATION_CACHE_DIR", path)
+    jax.config.update("jax_compilation_cache_dir", directory)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)

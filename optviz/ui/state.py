@@ -1,0 +1,72 @@
+"""Session state <-> URL: seed widgets from the link once, write the link back after widgets.
+
+A page lists its settings as ``optviz.urlstate`` fields. Each field ``name`` is stored in
+``st.session_state[prefix + name]`` (the widget key), so a pasted link, a preset and the
+widgets all meet in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from optviz import urlstate
+
+
+def query_dict() -> dict[str, list[str]]:
+    """The current query parameters, every value as the list the browser sent."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def seed_from_url(fields: Iterable[urlstate.Field], prefix: str) -> list[str]:
+    """Copies the URL's settings into session state on a page's first run in this session.
+
+    Args:
+        fields: The page's settings.
+        prefix: Session-state key prefix of the page (``"pg:"``).
+
+    Returns:
+        Problems found in the URL (empty on later runs or for a clean link).
+    """
+    marker = f"{prefix}_seeded"
+    if st.session_state.get(marker):
+        return []
+    state, problems = urlstate.decode(query_dict(), fields)
+    for name, value in state.items():
+        st.session_state[prefix + name] = value
+    st.session_state[marker] = True
+    return problems
+
+
+def apply_state(values: Mapping[str, Any], fields: Iterable[urlstate.Field], prefix: str) -> None:
+    """Resets every field to its default, then applies ``values`` (a preset); for callbacks."""
+    for field in fields:
+        st.session_state[prefix + field.name] = values.get(field.name, field.default)
+
+
+def read_state(fields: Iterable[urlstate.Field], prefix: str) -> dict[str, Any]:
+    """The page state from session state (fields without a value are left out)."""
+    return {
+        f.name: st.session_state[prefix + f.name]
+        for f in fields
+        if prefix + f.name in st.session_state
+    }
+
+
+def write_url(state: Mapping[str, Any], fields: Iterable[urlstate.Field]) -> None:
+    """Writes the page state into the address bar (only when it changed)."""
+    encoded = urlstate.encode(state, fields)
+    if encoded != {k: v[-1] for k, v in query_dict().items()}:
+        st.query_params.from_dict(encoded)
+
+
+def show_problems(problems: list[str]) -> None:
+    """One short notice for a tampered or stale link."""
+    if problems:
+        st.warning(
+            "Some settings in the link could not be used, so defaults were taken: "
+            + "; ".join(problems),
+            icon="⚠️",
+        )

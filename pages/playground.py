@@ -1,0 +1,169 @@
+"""Playground: race optimizers side by side on a loss surface."""
+
+import streamlit as st
+
+from optviz import OPTIMIZERS, SCHEDULES, SURFACES, urlstate
+from optviz.presets import PRESETS
+from optviz.ui import cached, controls
+from optviz.ui import state as ui_state
+
+P = "pg:"
+FIELDS = urlstate.playground_fields(presets=tuple(PRESETS))
+STEP_MENU = (10, 20, 50, 100, 200, 300, 500, 1000)
+
+
+def apply_preset() -> None:
+    """Preset chosen: every setting back to its default, then the preset's values."""
+    name = st.session_state[P + "preset"]
+    if name:
+        ui_state.apply_state({**PRESETS[name].state, "preset": name}, FIELDS, P)
+        reset_start()
+
+
+def reset_start() -> None:
+    """Surface or preset changed: the start point follows (the preset's or the surface's own)."""
+    surface = SURFACES[st.session_state[P + "surface"]]
+    start = st.session_state.get(P + "start") or surface.start
+    st.session_state[P + "start.x"], st.session_state[P + "start.y"] = map(float, start)
+
+
+def on_surface_change() -> None:
+    """A new surface starts from its own default start."""
+    st.session_state[P + "start"] = None
+    reset_start()
+
+
+def on_chart_click() -> None:
+    """A click on the race chart moves the start point there."""
+    points = st.session_state[P + "chart"].selection.get("points", [])
+    if points and "x" in points[0]:
+        st.session_state[P + "start.x"] = round(float(points[0]["x"]), 3)
+        st.session_state[P + "start.y"] = round(float(points[0]["y"]), 3)
+        st.session_state[P + "_clicked"] = True  # the sidebar shows the start: rerun it too
+
+
+def current_state() -> dict:
+    """The page state for the URL, from session state (widget keys are field names)."""
+    state = ui_state.read_state(FIELDS, P)
+    state["start"] = controls.start_point(P, SURFACES[state["surface"]])
+    if st.session_state.get(P + "momentum.ewma"):  # Ng's form: τ tied to γ
+        state["momentum.dampening"] = state["momentum.momentum"]
+    return state
+
+
+problems = ui_state.seed_from_url(FIELDS, P)
+if P + "start.x" not in st.session_state:
+    reset_start()
+
+st.title("Playground")
+st.markdown(
+    "**Which optimizer reaches the minimum first — and why?** Pick a surface and a few "
+    "optimizers, move their sliders, press ▶ Play. Click the chart to start somewhere else."
+)
+ui_state.show_problems(problems)
+
+with st.sidebar:
+    st.selectbox(
+        "Preset",
+        ["", *PRESETS],
+        key=P + "preset",
+        on_change=apply_preset,
+        format_func=lambda k: PRESETS[k].title if k else "— choose a classic picture —",
+    )
+    surface_key = st.selectbox(
+        "Surface (损失曲面)",
+        list(SURFACES),
+        key=P + "surface",
+        format_func=lambda k: SURFACES[k].name,
+        on_change=on_surface_change,
+    )
+    surface = SURFACES[surface_key]
+    st.latex(surface.latex)
+    for param in surface.params:
+        controls.param_widget(param, P + controls.surface_field(surface_key, param.name))
+    st.multiselect(
+        "Optimizers",
+        list(OPTIMIZERS),
+        key=P + "opts",
+        format_func=lambda k: f"{OPTIMIZERS[k].name} · {OPTIMIZERS[k].name_zh}",
+        max_selections=urlstate.MAX_OPTIMIZERS,
+    )
+    controls.menu_slider("Steps", STEP_MENU, P + "steps")
+    (x0, x1), (y0, y1) = surface.bounds
+    col_x, col_y = st.columns(2)
+    col_x.number_input("start x₁", x0, x1, step=0.1, key=P + "start.x", format="%.3f")
+    col_y.number_input("start x₂", y0, y1, step=0.1, key=P + "start.y", format="%.3f")
+    with st.expander("Schedule, noise, clipping"):
+        kind = st.selectbox(
+            "Learning-rate schedule",
+            list(SCHEDULES),
+            key=P + "schedule",
+            format_func=lambda k: f"{SCHEDULES[k].name} · {SCHEDULES[k].name_zh}",
+        )
+        for param in (*SCHEDULES[kind].params, controls.WARMUP):
+            controls.param_widget(param, P + controls.schedule_field(kind, param.name))
+        controls.param_widget(controls.NOISE, P + "noise")
+        st.number_input("noise seed", 0, 9999, key=P + "seed")
+        st.selectbox("Gradient clipping (梯度截断)", urlstate.CLIP_KINDS, key=P + "clip")
+        controls.param_widget(controls.CLIP_MAX, P + "clip_max")
+
+
+@st.fragment
+def race_panel() -> None:
+    """The race: optimizer sliders beside the animated chart, then loss curves and the table."""
+    if st.session_state.pop(P + "_clicked", False):
+        st.rerun(scope="app")
+    state = current_state()
+    if not state["opts"]:
+        st.info("Choose at least one optimizer in the sidebar.")
+        return
+    chart_col, side_col = st.columns([3, 1.3])
+    hparams = {}
+    with side_col:
+        tabs = st.tabs([OPTIMIZERS[k].name for k in state["opts"]])
+        for tab, key in zip(tabs, state["opts"], strict=True):
+            with tab:
+                opt = OPTIMIZERS[key]
+                st.latex(opt.latex)
+                st.caption(f"{opt.name_zh} — {opt.description}")
+                hparams[key] = controls.optimizer_widgets(opt, P)
+    state = current_state()
+    race = cached.race_from_state(state, hparams)
+    with chart_col:
+        st.segmented_control(
+            "View",
+            urlstate.VIEWS,
+            key=P + "view",
+            format_func=controls.view_label,
+        )
+        with st.spinner("Running…"):
+            figure = cached.race_figure(race, state["view"] or "overlay")
+        st.plotly_chart(
+            figure,
+            key=P + "chart",
+            on_select=on_chart_click,
+            selection_mode="points",
+            config={"displaylogo": False},
+        )
+    loss_col, table_col = st.columns(2)
+    loss_col.plotly_chart(cached.race_loss(race), key=P + "loss")
+    with table_col:
+        st.markdown("**Race table**")
+        st.dataframe(cached.race_rows(race), hide_index=True)
+        for row in cached.race_rows(race):
+            if row["diverged at"] is not None:
+                st.error(f"{row['optimizer']} diverged at step {row['diverged at']}.", icon="💥")
+    if st.toggle("Show the 3D surface", key=P + "_show3d"):
+        st.plotly_chart(cached.race_3d(race), key=P + "3d")
+    ui_state.write_url(state, FIELDS)
+    st.caption("Share this exact picture — copy the link:")
+    st.code(controls.share_link(state, FIELDS), language=None)
+
+
+race_panel()
+st.markdown(
+    "**What to notice.** On the ill-conditioned quadratic, plain gradient descent zig-zags "
+    "across the steep axis while crawling along the flat one; momentum averages the zig-zag "
+    "away, and RMSProp/Adam give each coordinate its own rate η/√s. Raise η until a path "
+    "diverges: the steep direction sets the limit η < 2/λ_max."
+)

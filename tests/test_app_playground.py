@@ -1,0 +1,135 @@
+"""AppTest of the playground: defaults, presets, every surface and optimizer, widget changes,
+URL round trips and tampered links."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optviz import OPTIMIZERS, SURFACES
+from optviz.presets import PRESETS
+
+P = "pg:"
+TIMEOUT = 180
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def app(query=None):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def table(at):
+    """The race table rows as a list of dicts."""
+    return at.dataframe[0].value.to_dict("records")
+
+
+def chart_spec(at, key=P + "chart"):
+    for el in at.get("plotly_chart"):
+        if el.proto.id and key in el.proto.id or getattr(el, "key", None) == key:
+            return json.loads(el.proto.spec)
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_defaults_render():
+    at = app()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Playground"
+    rows = table(at)
+    assert [r["optimizer"] for r in rows] == ["SGD", "Momentum", "RMSProp", "Adam"]
+    assert len(at.get("plotly_chart")) >= 2
+    spec = chart_spec(at)
+    assert spec.get("frames"), "the race chart is animated"
+    assert not at.warning  # a clean link gives no notice
+
+
+def test_slider_change_updates_the_race_table():
+    at = app()
+    before = table(at)[0]["final loss"]
+    at.select_slider(key=P + "sgd.lr").set_value(0.01).run()
+    assert not at.exception
+    after = table(at)[0]["final loss"]
+    assert after != before
+    assert at.query_params["sgd.lr"] == "0.01"
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset(name):
+    at = app()
+    at.selectbox(key=P + "preset").select(name).run()
+    assert not at.exception, at.exception
+    preset = PRESETS[name].state
+    assert at.session_state[P + "surface"] == preset["surface"]
+    assert tuple(at.session_state[P + "opts"]) == preset["opts"]
+    rows = table(at)
+    assert len(rows) == len(preset["opts"])
+
+
+def test_d2l_divergence_preset_says_diverged():
+    at = app()
+    at.selectbox(key=P + "preset").select("d2l-gd-0.6").run()
+    assert any("diverged at step 6" in e.value for e in at.error)
+    assert table(at)[0]["diverged at"] == 6
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+def test_every_surface(surface):
+    at = app({"surface": surface})
+    assert not at.exception, at.exception
+    assert at.session_state[P + "surface"] == surface
+    assert len(table(at)) == 4
+
+
+def test_every_optimizer():
+    keys = list(OPTIMIZERS)
+    for chunk in (keys[:6], keys[6:12], keys[12:]):
+        at = app({"opts": ",".join(chunk)})
+        assert not at.exception, at.exception
+        assert [r["optimizer"] for r in table(at)] == [OPTIMIZERS[k].name for k in chunk]
+
+
+def test_url_round_trip():
+    query = {
+        "surface": "rosenbrock",
+        "opts": "sgd,adam",
+        "adam.lr": "0.02",
+        "sgd.lr": "0.001",
+        "start": "-1.2,1.5",
+        "steps": "200",
+    }
+    at = app(query)
+    assert not at.exception and not at.warning
+    assert at.session_state[P + "adam.lr"] == 0.02
+    assert at.session_state[P + "start.x"] == -1.2
+    for k, v in query.items():
+        assert at.query_params[k] == v, k
+
+
+def test_side_by_side_view():
+    at = app({"view": "side"})
+    assert not at.exception
+    spec = chart_spec(at)
+    assert len(spec["layout"]["images"]) == 4  # one background per panel
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"surface": "nonsense"},
+        {"opts": "sgd,<script>alert(1)</script>"},
+        {"adam.lr": "nan"},
+        {"sgd.lr": "1e999"},
+        {"steps": "-5"},
+        {"start": "inf,3"},
+        {"unknown": "1"},
+        {"opts": "x" * 5000},
+    ],
+)
+def test_tampered_url_falls_back_with_a_notice(query):
+    at = app(query)
+    assert not at.exception, at.exception
+    assert at.warning, "a notice explains what was ignored"
+    assert len(table(at)) >= 1

@@ -1,0 +1,99 @@
+"""The playground in a real browser: Plotly draws, sliders redraw, Play animates, a click moves
+the start, and a shared link reproduces the picture."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHART = ".js-plotly-plot"
+WAIT = 120_000
+
+
+def open_page(page, url):
+    page.goto(url)
+    page.wait_for_selector(f"{CHART} .main-svg", timeout=WAIT)
+    page.wait_for_function(
+        "() => { const g = document.querySelector('.js-plotly-plot');"
+        " return g && g._transitionData && g._transitionData._frames.length > 0 }",
+        timeout=WAIT,
+    )
+
+
+def race_xy(page, trace):
+    """x data of one trace of the race chart (the first Plotly chart)."""
+    return page.evaluate(
+        "i => Array.from(document.querySelector('.js-plotly-plot')._fullData[i].x || [])", trace
+    )
+
+
+def test_page_loads_and_draws(page, server_url, tmp_path):
+    open_page(page, server_url)
+    assert page.get_by_text("Playground").first.is_visible()
+    n_traces = page.evaluate("() => document.querySelector('.js-plotly-plot').data.length")
+    assert n_traces >= 6
+    images = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.images.length")
+    assert images == 1  # the surface as a background image
+    page.screenshot(path=str(tmp_path / "playground.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_learning_rate_slider_redraws_the_chart(page, server_url):
+    open_page(page, server_url)
+    names = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")
+    sgd = names.index("SGD")
+    page.evaluate(
+        "i => { window.__before = JSON.stringify(Array.from("
+        "document.querySelector('.js-plotly-plot')._fullData[i].x)) }",
+        sgd,
+    )
+    slider = page.get_by_role("slider", name="lr $\\eta$").first
+    slider.focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "i => JSON.stringify(Array.from(document.querySelector('.js-plotly-plot')"
+        "._fullData[i].x)) !== window.__before",
+        arg=sgd,
+        timeout=WAIT,
+    )
+    assert "sgd.lr=" in page.evaluate("() => window.location.href")
+
+
+def test_play_advances_frames(page, server_url):
+    open_page(page, server_url)
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_function(
+        "() => { const f = document.querySelector('.js-plotly-plot')._fullLayout._currentFrame;"
+        " return f !== undefined && Number(f) > 20 }",
+        timeout=WAIT,
+    )
+
+
+def test_click_moves_the_start_point(page, server_url):
+    open_page(page, server_url)
+    before = page.get_by_label("start x₁").input_value()
+    box = page.locator(f"{CHART} .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.25)
+    page.wait_for_function(
+        "b => document.querySelector('input[aria-label=\"start x₁\"]').value !== b",
+        arg=before,
+        timeout=WAIT,
+    )
+    x = float(page.get_by_label("start x₁").input_value())
+    assert x > 0  # the right part of the window
+    assert "start=" in page.evaluate("() => window.location.href")
+
+
+def test_shared_link_reproduces_the_state(page, server_url):
+    open_page(page, f"{server_url}/?surface=rosenbrock&opts=sgd,adam&adam.lr=0.02&start=-1.2,1.5")
+    names = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")
+    assert "SGD" in names and "Adam" in names and "RMSProp" not in names
+    assert page.get_by_label("start x₁").input_value() == "-1.200"
+    adam = names.index("Adam")
+    assert race_xy(page, adam)[0] == pytest.approx(-1.2, abs=1e-6)
+
+
+def test_tampered_link_shows_a_notice(page, server_url):
+    open_page(page, f"{server_url}/?adam.lr=abc&surface=nowhere")
+    assert page.get_by_text("could not be used").first.is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
