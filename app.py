@@ -3,6 +3,7 @@
 import streamlit as st
 
 from optviz.ui import cached
+from optviz.ui.nav import PAGES
 
 st.set_page_config(page_title="optviz — optimizers made visible", page_icon="🧭", layout="wide")
 cached.enable_compile_cache()
@@ -10,7 +11,8 @@ cached.warm_up()
 
 page = st.navigation(
     [
-        st.Page("pages/playground.py", title="Playground", icon="🏁", default=True),
+        st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0))
+        for i, p in enumerate(PAGES)
     ]
 )
 page.run()

@@ -1,0 +1,15 @@
+"""The app's pages, in menu order: one list shared by app.py and the tests."""
+
+from typing import NamedTuple
+
+
+class PageEntry(NamedTuple):
+    """A page of the app."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+
+
+PAGES: tuple[PageEntry, ...] = (PageEntry("pages/playground.py", "Playground", "🏁", "playground"),)
