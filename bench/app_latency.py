@@ -1,0 +1,128 @@
+"""Playground latency: server rerun time, figure bytes, slider→paint and load→chart in Chromium.
+
+Run: ``python bench/app_latency.py`` (needs Debian's chromium at /usr/bin/chromium). Prints:
+
+- server-side rerun time of a slider move (AppTest, whole script; the browser reruns only the
+  fragment, so this is an upper bound), median of 20 distinct learning rates;
+- bytes of the race figure's JSON for 4 optimizers × 500 steps (what goes over the websocket);
+- in Chromium against ``streamlit run`` on 127.0.0.1: page load → first chart (cold server and
+  warm), and slider move → chart repainted, median of 12;
+- process RSS over 300 reruns (memory must stay flat with ``runner.postScriptGC=false``).
+"""
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import plotly.io as pio  # noqa: E402
+import psutil  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from optviz.ui import cached  # noqa: E402
+
+APP = str(ROOT / "app.py")
+LRS = [0.002, 0.003, 0.004, 0.005, 0.006, 0.007, 0.008, 0.01, 0.012, 0.015]
+
+
+def server_rerun_ms() -> float:
+    """Median AppTest rerun time after moving SGD's learning-rate slider (cache misses)."""
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    slider = "pg:sgd.lr"
+    times = []
+    for lr in [*LRS, *(v * 10 for v in LRS)]:
+        at.select_slider(key=slider).set_value(float(f"{lr:.6g}"))
+        t = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - t) * 1e3)
+        assert not at.exception
+    return statistics.median(times)
+
+
+def figure_bytes() -> int:
+    """JSON size of the overlay race figure, 4 optimizers × 500 steps."""
+    hp = {k: {} for k in ("sgd", "momentum", "rmsprop", "adam")}
+    race = cached.race_from_state(
+        {"surface": "quadratic", "opts": list(hp), "steps": 500, "start": None}, hp
+    )
+    fig = cached.race_figure.__wrapped__(race, "overlay")
+    return len(pio.to_json(fig, validate=False))
+
+
+def rss_over_reruns(n: int = 300) -> tuple[float, float]:
+    """RSS (MiB) after 50 reruns and after ``n`` reruns of the playground."""
+    proc = psutil.Process()
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    first = 0.0
+    for i in range(n):
+        at.select_slider(key="pg:adam.lr").set_value(LRS[i % len(LRS)] * 10).run()
+        if i == 50:
+            first = proc.memory_info().rss / 2**20
+    return first, proc.memory_info().rss / 2**20
+
+
+def browser_numbers() -> dict[str, float]:
+    """Load → chart (cold, warm) and slider → repaint, in Chromium against a real server."""
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    out = {}
+    try:
+        wait_healthy(url.rstrip("/"))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for label in ("load → chart, cold server (s)", "load → chart, warm (s)"):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                t = time.perf_counter()
+                page.goto(url)
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=300_000)
+                out[label] = time.perf_counter() - t
+            slider = page.get_by_role("slider", name="lr $\\eta$").first
+            times = []
+            for i in range(12):
+                page.evaluate(
+                    "() => { window.__x = JSON.stringify(Array.from("
+                    "document.querySelector('.js-plotly-plot')._fullData[1].x)) }"
+                )
+                slider.focus()
+                t = time.perf_counter()
+                page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
+                page.wait_for_function(
+                    "() => JSON.stringify(Array.from(document.querySelector('.js-plotly-plot')"
+                    "._fullData[1].x)) !== window.__x",
+                    timeout=60_000,
+                )
+                times.append((time.perf_counter() - t) * 1e3)
+            out["slider → repaint, median (ms)"] = statistics.median(times)
+            out["slider → repaint, first (cache miss) (ms)"] = times[0]
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return out
+
+
+def main():
+    print(f"figure JSON, 4 optimizers x 500 steps: {figure_bytes() / 1e3:.0f} KB")
+    print(f"server rerun after a slider move (AppTest, whole script): {server_rerun_ms():.0f} ms")
+    first, last = rss_over_reruns()
+    print(f"RSS after 50 reruns {first:.0f} MiB, after 300 {last:.0f} MiB")
+    for label, value in browser_numbers().items():
+        print(f"{label}: {value:.2f}")
+
+
+if __name__ == "__main__":
+    main()
