@@ -133,3 +133,24 @@ def test_tampered_url_falls_back_with_a_notice(query):
     assert not at.exception, at.exception
     assert at.warning, "a notice explains what was ignored"
     assert len(table(at)) >= 1
+
+
+def test_settings_do_not_leak_between_optimizers():
+    at = app()
+    at.select_slider(key=P + "momentum.lr").set_value(0.2).run()
+    at.select_slider(key=P + "adam.lr").set_value(0.01).run()
+    assert at.session_state[P + "momentum.lr"] == 0.2
+    assert at.session_state[P + "adam.lr"] == 0.01
+    assert at.session_state[P + "sgd.lr"] == 0.1 and at.session_state[P + "rmsprop.lr"] == 0.05
+    assert at.query_params["momentum.lr"] == "0.2" and "sgd.lr" not in at.query_params
+
+
+def test_typed_start_point_moves_the_race():
+    """Typing a start point moves every run and lands in the URL (clicks: browser test)."""
+    at = app()
+    assert at.session_state[P + "start.x"] == -5.0
+    at.number_input(key=P + "start.x").set_value(1.5).run()
+    at.number_input(key=P + "start.y").set_value(-1.0).run()
+    assert at.query_params["start"] == "1.5,-1"
+    rows = table(at)
+    assert rows[0]["final loss"] < 0.1 * (0.1 * 1.5**2 + 2 * 1.0)
