@@ -1,6 +1,8 @@
 """Every optimizer against an independent reference: optax where it has the same rule, numpy
 written from the notes' formulas where it does not."""
 
+import zlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -65,7 +67,7 @@ def random_hparams(key, rng, lr_range):
     lo, hi = lr_range
     h["lr"] = float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
     if key == "adadelta":
-        h["lr"] = float(rng.uniform(0.5, 1.2))
+        h["lr"] = float(rng.uniform(0.5, 1.0) * min(1.0, 100 * hi))  # gentler in steep valleys
     for name, low, high in [
         ("momentum", 0.0, 0.95),
         ("gamma", 0.5, 0.99),
@@ -84,7 +86,7 @@ def random_hparams(key, rng, lr_range):
 @pytest.mark.parametrize("key", sorted(OPTAX))
 @pytest.mark.parametrize("surface,start,lr_range", CASES)
 def test_matches_optax(key, surface, start, lr_range):
-    rng = np.random.default_rng(hash((key, surface)) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(f"{key}/{surface}".encode()))  # same every run
     for _ in range(2):
         h = random_hparams(key, rng, lr_range)
         ours = optviz.run(key, surface, start=start, steps=STEPS, hparams=h)
