@@ -5,7 +5,13 @@ import streamlit as st
 from optviz.ui import cached
 from optviz.ui.nav import PAGES
 
-st.set_page_config(page_title="optviz — optimizers made visible", page_icon="🧭", layout="wide")
+presenting = st.query_params.get("present") == "1"  # a projector: start with the sidebar closed
+st.set_page_config(
+    page_title="optviz — optimizers made visible",
+    page_icon="🧭",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenting else "auto",
+)
 cached.enable_compile_cache()
 cached.warm_up()
 

@@ -1062,3 +1062,66 @@ def state_figure(traj: Trajectory, names: Sequence[str]) -> go.Figure:
         hovermode="x unified",
     )
     return fig
+
+
+def surface_figure(
+    surface: str | Surface,
+    params: Mapping[str, float] | None = None,
+    *,
+    start: tuple[float, float] | None = None,
+    height: int = 560,
+) -> go.Figure:
+    """The surface alone (background, iso-lines, known points) with the start marked.
+
+    Used by the "predict, then reveal" quiz: the question shows where the runs begin, not where
+    they go.
+
+    Args:
+        surface: A registry key or ``Surface``.
+        params: Surface parameters (defaults if None).
+        start: Start point to mark, or None.
+        height: Figure height in pixels.
+
+    Returns:
+        A static ``go.Figure``.
+    """
+    fig = trajectory_figure(surface, [], [], params, frames=False, clickable=False, height=height)
+    if start is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[start[0]],
+                y=[start[1]],
+                mode="markers+text",
+                marker={"size": 16, "color": "#d62728", "symbol": "circle-open", "line_width": 3},
+                text=["start"],
+                textposition="top center",
+                name="start",
+                hoverinfo="skip",
+            )
+        )
+    return fig
+
+
+def presenter_style(fig: go.Figure, *, font_size: int = 22, line_width: float = 5.0) -> go.Figure:
+    """A copy of ``fig`` readable from the back of a classroom: big fonts, thick lines.
+
+    Args:
+        fig: Any figure of this module (left unchanged).
+        font_size: Base font size in points.
+        line_width: Width of every drawn path, in pixels.
+
+    Returns:
+        A new ``go.Figure`` (frames kept, so the animation still plays).
+    """
+    big = go.Figure(fig)
+    big.update_layout(font={"size": font_size}, legend={"font": {"size": font_size}})
+    for trace in big.data:
+        if trace.type != "scatter" or trace.name == "click-grid":
+            continue
+        if trace.name == "iso-lines":
+            trace.line.width = max(1.5, line_width / 3)
+        elif trace.mode and "lines" in trace.mode:
+            trace.line.width = line_width
+        if trace.marker is not None and trace.marker.size is not None and trace.name == "heads":
+            trace.marker.size = 2 * (trace.marker.size if np.isscalar(trace.marker.size) else 14)
+    return big

@@ -2,13 +2,19 @@
 
 import streamlit as st
 
-from optviz import OPTIMIZERS, SCHEDULES, SURFACES, urlstate
+from optviz import OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
 from optviz.presets import PRESETS
 from optviz.ui import cached, controls
 from optviz.ui import state as ui_state
 
 P = "pg:"
-FIELDS = urlstate.playground_fields(presets=tuple(PRESETS))
+HIDEABLE = ("surface", "optimizers", "start", "advanced", "sliders")
+FIELDS = [
+    *urlstate.playground_fields(presets=tuple(PRESETS)),
+    urlstate.BoolField("present", False),
+    urlstate.MultiChoiceField("hide", (), HIDEABLE, len(HIDEABLE), min_items=0),
+    urlstate.BoolField("quiz", False),
+]
 STEP_MENU = (10, 20, 50, 100, 200, 300, 500, 1000)
 
 
@@ -62,50 +68,100 @@ st.markdown(
 )
 ui_state.show_problems(problems)
 
+hidden = set(st.session_state[P + "hide"]) if st.session_state[P + "present"] else set()
+if st.session_state[P + "present"]:
+    controls.presenter_css()
+
 with st.sidebar:
-    st.selectbox(
-        "Preset",
-        ["", *PRESETS],
-        key=P + "preset",
-        on_change=apply_preset,
-        format_func=lambda k: PRESETS[k].title if k else "— choose a classic picture —",
-    )
-    surface_key = st.selectbox(
-        "Surface (损失曲面)",
-        list(SURFACES),
-        key=P + "surface",
-        format_func=lambda k: SURFACES[k].name,
-        on_change=on_surface_change,
-    )
+    if "surface" not in hidden:
+        st.selectbox(
+            "Preset",
+            ["", *PRESETS],
+            key=P + "preset",
+            on_change=apply_preset,
+            format_func=lambda k: PRESETS[k].title if k else "— choose a classic picture —",
+        )
+        surface_key = st.selectbox(
+            "Surface (损失曲面)",
+            list(SURFACES),
+            key=P + "surface",
+            format_func=lambda k: SURFACES[k].name,
+            on_change=on_surface_change,
+        )
+    surface_key = st.session_state[P + "surface"]
     surface = SURFACES[surface_key]
     st.latex(surface.latex)
-    for param in surface.params:
-        controls.param_widget(param, P + controls.surface_field(surface_key, param.name))
-    st.multiselect(
-        "Optimizers",
-        list(OPTIMIZERS),
-        key=P + "opts",
-        format_func=lambda k: f"{OPTIMIZERS[k].name} · {OPTIMIZERS[k].name_zh}",
-        max_selections=urlstate.MAX_OPTIMIZERS,
-    )
-    controls.menu_slider("Steps", STEP_MENU, P + "steps")
-    (x0, x1), (y0, y1) = surface.bounds
-    col_x, col_y = st.columns(2)
-    col_x.number_input("start x₁", x0, x1, step=0.1, key=P + "start.x", format="%.3f")
-    col_y.number_input("start x₂", y0, y1, step=0.1, key=P + "start.y", format="%.3f")
-    with st.expander("Schedule, noise, clipping"):
-        kind = st.selectbox(
-            "Learning-rate schedule",
-            list(SCHEDULES),
-            key=P + "schedule",
-            format_func=lambda k: f"{SCHEDULES[k].name} · {SCHEDULES[k].name_zh}",
+    if "surface" not in hidden:
+        for param in surface.params:
+            controls.param_widget(param, P + controls.surface_field(surface_key, param.name))
+    if "optimizers" not in hidden:
+        st.multiselect(
+            "Optimizers",
+            list(OPTIMIZERS),
+            key=P + "opts",
+            format_func=lambda k: f"{OPTIMIZERS[k].name} · {OPTIMIZERS[k].name_zh}",
+            max_selections=urlstate.MAX_OPTIMIZERS,
         )
-        for param in (*SCHEDULES[kind].params, controls.WARMUP):
-            controls.param_widget(param, P + controls.schedule_field(kind, param.name))
-        controls.param_widget(controls.NOISE, P + "noise")
-        st.number_input("noise seed", 0, 9999, key=P + "seed")
-        st.selectbox("Gradient clipping (梯度截断)", urlstate.CLIP_KINDS, key=P + "clip")
-        controls.param_widget(controls.CLIP_MAX, P + "clip_max")
+    if "start" not in hidden:
+        controls.menu_slider("Steps", STEP_MENU, P + "steps")
+        (x0, x1), (y0, y1) = surface.bounds
+        col_x, col_y = st.columns(2)
+        col_x.number_input("start x₁", x0, x1, step=0.1, key=P + "start.x", format="%.3f")
+        col_y.number_input("start x₂", y0, y1, step=0.1, key=P + "start.y", format="%.3f")
+    if "advanced" not in hidden:
+        with st.expander("Schedule, noise, clipping"):
+            kind = st.selectbox(
+                "Learning-rate schedule",
+                list(SCHEDULES),
+                key=P + "schedule",
+                format_func=lambda k: f"{SCHEDULES[k].name} · {SCHEDULES[k].name_zh}",
+            )
+            for param in (*SCHEDULES[kind].params, controls.WARMUP):
+                controls.param_widget(param, P + controls.schedule_field(kind, param.name))
+            controls.param_widget(controls.NOISE, P + "noise")
+            st.number_input("noise seed", 0, 9999, key=P + "seed")
+            st.selectbox("Gradient clipping (梯度截断)", urlstate.CLIP_KINDS, key=P + "clip")
+            controls.param_widget(controls.CLIP_MAX, P + "clip_max")
+    with st.expander("Classroom"):
+        st.toggle(
+            "Presenter mode",
+            key=P + "present",
+            help="Big fonts and thick lines for a projector; the link keeps it (?present=1).",
+        )
+        st.multiselect(
+            "Hide from students (presenter mode)",
+            HIDEABLE,
+            key=P + "hide",
+            help="Share the link: students see only the controls you left.",
+        )
+        st.toggle(
+            "Predict, then reveal",
+            key=P + "quiz",
+            help="Hide the paths and ask which optimizer gets there first.",
+        )
+
+
+def quiz_revealed(race) -> bool:
+    """Whether the student has answered for exactly this race."""
+    return st.session_state.get(P + "quiz.revealed") == race
+
+
+def quiz_question(race) -> None:
+    """The quiz: the surface and the start only, a question, and a reveal button."""
+    st.plotly_chart(cached.quiz_figure(race), key=P + "quiz.chart")
+    names = [run.label for run in race.runs]
+    st.radio(
+        "**Predict:** which optimizer reaches the minimum first?",
+        [*names, quiz.NOBODY],
+        key=P + "quiz.guess",
+        horizontal=True,
+    )
+    st.button(
+        "Reveal",
+        type="primary",
+        key=P + "quiz.reveal",
+        on_click=lambda: st.session_state.update({P + "quiz.revealed": race}),
+    )
 
 
 @st.fragment
@@ -126,7 +182,10 @@ def race_panel() -> None:
                 opt = OPTIMIZERS[key]
                 st.latex(opt.latex)
                 st.caption(f"{opt.name_zh} — {opt.description}")
-                hparams[key] = controls.optimizer_widgets(opt, P)
+                if "sliders" in hidden:
+                    hparams[key] = urlstate.optimizer_hparams(state, key)
+                else:
+                    hparams[key] = controls.optimizer_widgets(opt, P)
     state = current_state()
     race = cached.race_from_state(state, hparams)
     with chart_col:
@@ -136,8 +195,12 @@ def race_panel() -> None:
             key=P + "view",
             format_func=controls.view_label,
         )
+        if state["quiz"] and not quiz_revealed(race):
+            quiz_question(race)
+            ui_state.write_url(state, FIELDS)
+            return
         with st.spinner("Running…"):
-            figure = cached.race_figure(race, state["view"] or "overlay")
+            figure = cached.race_figure(race, state["view"] or "overlay", state["present"])
         st.plotly_chart(
             figure,
             key=P + "chart",
@@ -145,6 +208,11 @@ def race_panel() -> None:
             selection_mode="points",
             config={"displaylogo": False},
         )
+        if state["quiz"]:
+            right, explain = quiz.verdict(
+                st.session_state[P + "quiz.guess"], cached.race_rows(race)
+            )
+            (st.success if right else st.warning)(("Right! " if right else "Not quite. ") + explain)
     loss_col, table_col = st.columns(2)
     loss_col.plotly_chart(cached.race_loss(race), key=P + "loss")
     with table_col:

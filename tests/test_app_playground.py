@@ -154,3 +154,37 @@ def test_typed_start_point_moves_the_race():
     assert at.query_params["start"] == "1.5,-1"
     rows = table(at)
     assert rows[0]["final loss"] < 0.1 * (0.1 * 1.5**2 + 2 * 1.0)
+
+
+def test_presenter_mode_hides_what_the_teacher_chose():
+    at = app({"present": "1", "hide": "surface,optimizers,sliders"})
+    assert not at.exception
+    keys = {w.key for w in at.selectbox} | {w.key for w in at.multiselect}
+    assert P + "surface" not in keys and P + "opts" not in keys
+    assert not [s for s in at.select_slider if s.key and s.key.endswith(".lr")]
+    assert len(table(at)) == 4  # the race still runs with the link's settings
+    spec = chart_spec(at)
+    assert spec["layout"]["font"]["size"] >= 20 and spec["layout"]["height"] >= 700
+    assert spec.get("frames")
+    assert at.query_params["present"] == "1"
+
+
+def test_presenter_mode_off_shows_everything():
+    at = app({"hide": "surface"})  # hiding only applies in presenter mode
+    keys = {w.key for w in at.selectbox}
+    assert P + "surface" in keys
+
+
+def test_predict_then_reveal():
+    at = app({"quiz": "1", "opts": "sgd,adam"})
+    assert not at.exception
+    spec = chart_spec(at, P + "quiz.chart")
+    assert not spec.get("frames") and "SGD" not in [t.get("name") for t in spec["data"]]
+    at.radio(key=P + "quiz.guess").set_value("Adam").run()
+    at.button(key=P + "quiz.reveal").click().run()
+    assert not at.exception
+    verdicts = [e.value for e in (*at.success, *at.warning)]
+    assert any("got there first" in v or "No optimizer" in v for v in verdicts), verdicts
+    assert any(
+        el.proto.spec and "frames" in json.loads(el.proto.spec) for el in at.get("plotly_chart")
+    )

@@ -69,14 +69,24 @@ def trajectories(race: Race) -> list[Trajectory]:
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def race_figure(race: Race, view: str, height: int = 560):
+def race_figure(race: Race, view: str, presenter: bool = False):
     """The animated race figure (overlay or side by side); shared, never mutate it."""
     surface = surface_of(race.surface, race.formula)
     labels = [run.label for run in race.runs]
     params = dict(race.surface_params)
     if view == "side":
-        return plots.small_multiples(surface, trajectories(race), labels, params)
-    return plots.trajectory_figure(surface, trajectories(race), labels, params, height=height)
+        fig = plots.small_multiples(surface, trajectories(race), labels, params)
+    else:
+        height = 760 if presenter else 560
+        fig = plots.trajectory_figure(surface, trajectories(race), labels, params, height=height)
+    return plots.presenter_style(fig) if presenter else fig
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def quiz_figure(race: Race):
+    """The surface and the start point only (the quiz's question)."""
+    surface = surface_of(race.surface, race.formula)
+    return plots.surface_figure(surface, dict(race.surface_params), start=race.start)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -176,3 +176,16 @@ def share_link(state: dict, fields: Sequence[urlstate.Field]) -> str:
     base = (st.context.url or "").split("?")[0]
     query = urlencode(urlstate.encode(state, fields))
     return f"{base}?{query}" if query else base
+
+
+def presenter_css() -> None:
+    """Large type for a projector: readable from the back of a classroom."""
+    st.markdown(
+        """<style>
+        html, body, [data-testid="stMarkdownContainer"] p { font-size: 1.35rem; }
+        h1 { font-size: 3.2rem !important; }
+        [data-testid="stWidgetLabel"] p { font-size: 1.2rem; }
+        .block-container { padding-top: 1.5rem; max-width: 100%; }
+        </style>""",
+        unsafe_allow_html=True,
+    )
