@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from optviz.ui import cached
+from optviz.ui import cached, i18n
 from optviz.ui.nav import PAGES
 
 presenting = st.query_params.get("present") == "1"  # a projector: start with the sidebar closed
@@ -14,10 +14,12 @@ st.set_page_config(
 )
 cached.enable_compile_cache()
 cached.warm_up()
+i18n.init_from_url()
+i18n.language_picker()
 
 page = st.navigation(
     [
-        st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0))
+        st.Page(p.path, title=i18n.t(p.title), icon=p.icon, url_path=p.url_path, default=(i == 0))
         for i, p in enumerate(PAGES)
     ]
 )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 NOBODY = "none of them"
+NO_WINNER = "No optimizer got within tolerance of a minimum in these steps."
+WINNER = "{winner} got there first, in {steps} steps."
+DIVERGED = "Diverged: {names}."
+TEMPLATES = (NO_WINNER, WINNER, DIVERGED)
+"""Sentence templates of ``verdict`` (the UI translates them)."""
 
 
 def race_winner(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -28,16 +33,29 @@ def diverging(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return [r["optimizer"] for r in rows if r.get("diverged at") is not None]
 
 
-def verdict(guess: str, rows: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
-    """Whether ``guess`` names the winner, and a sentence that explains the result."""
+def verdict(
+    guess: str, rows: Sequence[Mapping[str, Any]], tr: Callable[[str], str] = str
+) -> tuple[bool, str]:
+    """Whether ``guess`` names the winner, and a sentence that explains the result.
+
+    Args:
+        guess: The student's answer (an optimizer name or ``NOBODY``).
+        rows: The race table.
+        tr: Translates the sentence templates (the UI's ``t``); identity by default.
+
+    Returns:
+        ``(right, explanation)``.
+    """
     winner = race_winner(rows)
     right = guess == winner
     if winner == NOBODY:
-        explain = "No optimizer got within tolerance of a minimum in these steps."
+        explain = tr(NO_WINNER)
     else:
         steps = next(r["steps to tolerance"] for r in rows if r["optimizer"] == winner)
-        explain = f"{winner} got there first, in {steps} steps."
+        explain = tr(WINNER).format(
+            winner=winner, steps=steps
+        )
     gone = diverging(rows)
     if gone:
-        explain += " Diverged: " + ", ".join(gone) + "."
+        explain += " " + tr(DIVERGED).format(names=", ".join(gone))
     return right, explain

@@ -78,7 +78,8 @@ __all__ = [
 MAX_CHARS = 256  # longest raw value a non-text field reads; longer ones are rejected unread
 MAX_PROBLEMS = 10  # most problem messages returned; the rest are summarised in one line
 QUOTE_CHARS = 24  # most characters of a user's value quoted back in a message
-IGNORED_KEYS = frozenset({"embed", "embed_options"})  # Streamlit's own query parameters
+# Streamlit's own query parameters, and the app-wide language (read by optviz.ui.i18n)
+IGNORED_KEYS = frozenset({"embed", "embed_options", "lang"})
 
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 MAX_OPTIMIZERS = 6

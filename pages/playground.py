@@ -6,6 +6,7 @@ from optviz import OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
 from optviz.presets import PRESETS
 from optviz.ui import cached, controls
 from optviz.ui import state as ui_state
+from optviz.ui.i18n import t
 
 P = "pg:"
 HIDEABLE = ("surface", "optimizers", "start", "advanced", "sliders")
@@ -61,10 +62,12 @@ problems = ui_state.seed_from_url(FIELDS, P)
 if P + "start.x" not in st.session_state:
     reset_start()
 
-st.title("Playground")
+st.title(t("Playground"))
 st.markdown(
-    "**Which optimizer reaches the minimum first — and why?** Pick a surface and a few "
-    "optimizers, move their sliders, press ▶ Play. Click the chart to start somewhere else."
+    t(
+        "**Which optimizer reaches the minimum first — and why?** Pick a surface and a few "
+        "optimizers, move their sliders, press ▶ Play. Click the chart to start somewhere else."
+    )
 )
 ui_state.show_problems(problems)
 
@@ -75,17 +78,17 @@ if st.session_state[P + "present"]:
 with st.sidebar:
     if "surface" not in hidden:
         st.selectbox(
-            "Preset",
+            t("Preset"),
             ["", *PRESETS],
             key=P + "preset",
             on_change=apply_preset,
-            format_func=lambda k: PRESETS[k].title if k else "— choose a classic picture —",
+            format_func=lambda k: t(PRESETS[k].title) if k else t("— choose a classic picture —"),
         )
         surface_key = st.selectbox(
-            "Surface (损失曲面)",
+            t("Surface"),
             list(SURFACES),
             key=P + "surface",
-            format_func=lambda k: SURFACES[k].name,
+            format_func=lambda k: t(SURFACES[k].name),
             on_change=on_surface_change,
         )
     surface_key = st.session_state[P + "surface"]
@@ -96,48 +99,49 @@ with st.sidebar:
             controls.param_widget(param, P + controls.surface_field(surface_key, param.name))
     if "optimizers" not in hidden:
         st.multiselect(
-            "Optimizers",
+            t("Optimizers"),
             list(OPTIMIZERS),
             key=P + "opts",
             format_func=lambda k: f"{OPTIMIZERS[k].name} · {OPTIMIZERS[k].name_zh}",
             max_selections=urlstate.MAX_OPTIMIZERS,
         )
     if "start" not in hidden:
-        controls.menu_slider("Steps", STEP_MENU, P + "steps")
+        controls.menu_slider(t("Steps"), STEP_MENU, P + "steps")
         (x0, x1), (y0, y1) = surface.bounds
         col_x, col_y = st.columns(2)
-        col_x.number_input("start x₁", x0, x1, step=0.1, key=P + "start.x", format="%.3f")
-        col_y.number_input("start x₂", y0, y1, step=0.1, key=P + "start.y", format="%.3f")
+        col_x.number_input(t("start x₁"), x0, x1, step=0.1, key=P + "start.x", format="%.3f")
+        col_y.number_input(t("start x₂"), y0, y1, step=0.1, key=P + "start.y", format="%.3f")
     if "advanced" not in hidden:
-        with st.expander("Schedule, noise, clipping"):
+        with st.expander(t("Schedule, noise, clipping")):
             kind = st.selectbox(
-                "Learning-rate schedule",
+                t("Learning-rate schedule"),
                 list(SCHEDULES),
                 key=P + "schedule",
-                format_func=lambda k: f"{SCHEDULES[k].name} · {SCHEDULES[k].name_zh}",
+                format_func=lambda k: t(SCHEDULES[k].name),
             )
             for param in (*SCHEDULES[kind].params, controls.WARMUP):
                 controls.param_widget(param, P + controls.schedule_field(kind, param.name))
             controls.param_widget(controls.NOISE, P + "noise")
-            st.number_input("noise seed", 0, 9999, key=P + "seed")
-            st.selectbox("Gradient clipping (梯度截断)", urlstate.CLIP_KINDS, key=P + "clip")
+            st.number_input(t("noise seed"), 0, 9999, key=P + "seed")
+            st.selectbox(t("Gradient clipping"), urlstate.CLIP_KINDS, key=P + "clip", format_func=t)
             controls.param_widget(controls.CLIP_MAX, P + "clip_max")
-    with st.expander("Classroom"):
+    with st.expander(t("Classroom")):
         st.toggle(
-            "Presenter mode",
+            t("Presenter mode"),
             key=P + "present",
-            help="Big fonts and thick lines for a projector; the link keeps it (?present=1).",
+            help=t("Big fonts and thick lines for a projector; the link keeps it (?present=1)."),
         )
         st.multiselect(
-            "Hide from students (presenter mode)",
+            t("Hide from students (presenter mode)"),
             HIDEABLE,
             key=P + "hide",
-            help="Share the link: students see only the controls you left.",
+            format_func=t,
+            help=t("Share the link: students see only the controls you left."),
         )
         st.toggle(
-            "Predict, then reveal",
+            t("Predict, then reveal"),
             key=P + "quiz",
-            help="Hide the paths and ask which optimizer gets there first.",
+            help=t("Hide the paths and ask which optimizer gets there first."),
         )
 
 
@@ -151,13 +155,14 @@ def quiz_question(race) -> None:
     st.plotly_chart(cached.quiz_figure(race), key=P + "quiz.chart")
     names = [run.label for run in race.runs]
     st.radio(
-        "**Predict:** which optimizer reaches the minimum first?",
+        t("**Predict:** which optimizer reaches the minimum first?"),
         [*names, quiz.NOBODY],
+        format_func=t,
         key=P + "quiz.guess",
         horizontal=True,
     )
     st.button(
-        "Reveal",
+        t("Reveal"),
         type="primary",
         key=P + "quiz.reveal",
         on_click=lambda: st.session_state.update({P + "quiz.revealed": race}),
@@ -171,17 +176,17 @@ def race_panel() -> None:
         st.rerun(scope="app")
     state = current_state()
     if not state["opts"]:
-        st.info("Choose at least one optimizer in the sidebar.")
+        st.info(t("Choose at least one optimizer in the sidebar."))
         return
     chart_col, side_col = st.columns([3, 1.3])
     hparams = {}
     with side_col:
-        tabs = st.tabs([OPTIMIZERS[k].name for k in state["opts"]])
+        tabs = st.tabs([t(OPTIMIZERS[k].name) for k in state["opts"]])
         for tab, key in zip(tabs, state["opts"], strict=True):
             with tab:
                 opt = OPTIMIZERS[key]
                 st.latex(opt.latex)
-                st.caption(f"{opt.name_zh} — {opt.description}")
+                st.caption(f"{opt.name_zh} — {t(opt.description)}")
                 if "sliders" in hidden:
                     hparams[key] = urlstate.optimizer_hparams(state, key)
                 else:
@@ -190,7 +195,7 @@ def race_panel() -> None:
     race = cached.race_from_state(state, hparams)
     with chart_col:
         st.segmented_control(
-            "View",
+            t("View"),
             urlstate.VIEWS,
             key=P + "view",
             format_func=controls.view_label,
@@ -199,7 +204,7 @@ def race_panel() -> None:
             quiz_question(race)
             ui_state.write_url(state, FIELDS)
             return
-        with st.spinner("Running…"):
+        with st.spinner(t("Running…")):
             figure = cached.race_figure(race, state["view"] or "overlay", state["present"])
         st.plotly_chart(
             figure,
@@ -209,29 +214,33 @@ def race_panel() -> None:
             config={"displaylogo": False},
         )
         if state["quiz"]:
-            right, explain = quiz.verdict(
-                st.session_state[P + "quiz.guess"], cached.race_rows(race)
-            )
-            (st.success if right else st.warning)(("Right! " if right else "Not quite. ") + explain)
+            guess, rows = st.session_state[P + "quiz.guess"], cached.race_rows(race)
+            right, explain = quiz.verdict(guess, rows, t)
+            verdict = t("Right!") if right else t("Not quite.")
+            (st.success if right else st.warning)(f"{verdict} {explain}")
     loss_col, table_col = st.columns(2)
     loss_col.plotly_chart(cached.race_loss(race), key=P + "loss")
     with table_col:
-        st.markdown("**Race table**")
-        st.dataframe(cached.race_rows(race), hide_index=True)
-        for row in cached.race_rows(race):
+        st.markdown(t("**Race table**"))
+        rows = cached.race_rows(race)
+        st.dataframe([{t(k): v for k, v in row.items()} for row in rows], hide_index=True)
+        for row in rows:
             if row["diverged at"] is not None:
-                st.error(f"{row['optimizer']} diverged at step {row['diverged at']}.", icon="💥")
-    if st.toggle("Show the 3D surface", key=P + "_show3d"):
+                message = t("{name} diverged at step {k}.")
+                st.error(message.format(name=row["optimizer"], k=row["diverged at"]), icon="💥")
+    if st.toggle(t("Show the 3D surface"), key=P + "_show3d"):
         st.plotly_chart(cached.race_3d(race), key=P + "3d")
     ui_state.write_url(state, FIELDS)
-    st.caption("Share this exact picture — copy the link:")
+    st.caption(t("Share this exact picture — copy the link:"))
     st.code(controls.share_link(state, FIELDS), language=None)
 
 
 race_panel()
 st.markdown(
-    "**What to notice.** On the ill-conditioned quadratic, plain gradient descent zig-zags "
-    "across the steep axis while crawling along the flat one; momentum averages the zig-zag "
-    "away, and RMSProp/Adam give each coordinate its own rate η/√s. Raise η until a path "
-    "diverges: the steep direction sets the limit η < 2/λ_max."
+    t(
+        "**What to notice.** On the ill-conditioned quadratic, plain gradient descent zig-zags "
+        "across the steep axis while crawling along the flat one; momentum averages the zig-zag "
+        "away, and RMSProp/Adam give each coordinate its own rate η/√s. Raise η until a path "
+        "diverges: the steep direction sets the limit η < 2/λ_max."
+    )
 )

@@ -188,3 +188,14 @@ def test_predict_then_reveal():
     assert any(
         el.proto.spec and "frames" in json.loads(el.proto.spec) for el in at.get("plotly_chart")
     )
+
+
+def test_chinese_interface_from_the_link():
+    at = app({"lang": "zh", "opts": "sgd,adam"})
+    assert not at.exception and not at.warning
+    assert at.title[0].value == "优化器赛场"
+    columns = list(at.dataframe[0].value.columns)
+    assert "最终损失" in columns and "发散于第几步" in columns
+    assert at.query_params["lang"] == "zh"
+    english = app({"lang": "en"})
+    assert english.title[0].value == "Playground" and "lang" not in english.query_params

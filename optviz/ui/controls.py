@@ -16,6 +16,7 @@ import streamlit as st
 from optviz import urlstate
 from optviz.optimizers import Optimizer
 from optviz.surfaces import Param
+from optviz.ui.i18n import t
 
 MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
 
@@ -70,7 +71,9 @@ def param_widget(param: Param, key: str, label: str | None = None) -> float:
         options = log_options(param.low, param.high, current)
         if current not in options:  # snap a stale value onto the grid
             st.session_state[key] = min(options, key=lambda v: abs(math.log(v / current)))
-        return st.select_slider(label, options=options, format_func=fmt, key=key, help=param.help)
+        return st.select_slider(
+            label, options=options, format_func=fmt, key=key, help=t(param.help)
+        )
     step = _linear_step(param)
     st.session_state[key] = float(np.clip(st.session_state[key], param.low, param.high))
     return st.slider(
@@ -79,7 +82,7 @@ def param_widget(param: Param, key: str, label: str | None = None) -> float:
         max_value=float(param.high),
         step=step,
         key=key,
-        help=param.help,
+        help=t(param.help),
         format="%.4g",
     )
 
@@ -111,9 +114,9 @@ def optimizer_widgets(opt: Optimizer, prefix: str) -> dict[str, float | bool]:
             tied = values["momentum"] > 0 and math.isclose(damp, values["momentum"])
             st.session_state.setdefault(ewma_key, tied)  # a shared link with τ = γ
             if st.toggle(
-                "EWMA form v = βv + (1−β)g (Ng)",
+                t("EWMA form v = βv + (1−β)g (Ng)"),
                 key=ewma_key,
-                help="Ties the dampening τ to γ: the velocity becomes a weighted average.",
+                help=t("Ties the dampening τ to γ: the velocity becomes a weighted average."),
             ):
                 values["dampening"] = values["momentum"]
                 continue
@@ -121,7 +124,7 @@ def optimizer_widgets(opt: Optimizer, prefix: str) -> dict[str, float | bool]:
     for name, default, help_text in opt.flags:
         key = f"{prefix}{opt.key}.{name}"
         st.session_state.setdefault(key, default)
-        toggle = st.toggle(name.replace("_", " "), key=key, help=help_text)
+        toggle = st.toggle(t(name.replace("_", " ")), key=key, help=t(help_text))
         values[name] = bool(toggle)
     return values
 
@@ -166,7 +169,7 @@ def start_point(prefix: str, surface) -> tuple[float, float] | None:
 
 def view_label(view: str) -> str:
     """Label of a view choice."""
-    return {"overlay": "Overlay", "side": "Side by side"}.get(view, view)
+    return t({"overlay": "Overlay", "side": "Side by side"}.get(view, view))
 
 
 def share_link(state: dict, fields: Sequence[urlstate.Field]) -> str:

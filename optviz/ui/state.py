@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from optviz import urlstate
+from optviz.ui.i18n import t
 
 
 def query_dict() -> dict[str, list[str]]:
@@ -56,8 +57,10 @@ def read_state(fields: Iterable[urlstate.Field], prefix: str) -> dict[str, Any]:
 
 
 def write_url(state: Mapping[str, Any], fields: Iterable[urlstate.Field]) -> None:
-    """Writes the page state into the address bar (only when it changed)."""
+    """Writes the page state (and the app's language) into the address bar, when it changed."""
     encoded = urlstate.encode(state, fields)
+    if st.session_state.get("lang") not in (None, "en"):
+        encoded["lang"] = st.session_state["lang"]
     if encoded != {k: v[-1] for k, v in query_dict().items()}:
         st.query_params.from_dict(encoded)
 
@@ -66,7 +69,7 @@ def show_problems(problems: list[str]) -> None:
     """One short notice for a tampered or stale link."""
     if problems:
         st.warning(
-            "Some settings in the link could not be used, so defaults were taken: "
+            t("Some settings in the link could not be used, so defaults were taken: ")
             + "; ".join(problems),
             icon="⚠️",
         )
