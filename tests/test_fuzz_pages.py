@@ -1,0 +1,177 @@
+"""Bad input everywhere: random and extreme widget values and tampered links on every page.
+
+Every page must answer with a picture or a clear message — never a Streamlit exception.
+"""
+
+import math
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from optviz.ui.nav import PAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGE_IDS = [p.url_path for p in PAGES]
+WIDGET_KINDS = (
+    "slider", "select_slider", "number_input", "selectbox", "multiselect", "toggle", "radio",
+    "checkbox", "text_input",
+)  # fmt: skip
+TAMPERED = [
+    "nan", "inf", "-inf", "1e999", "-1e999", "", " ", "abc", "0x10", "<script>alert(1)</script>",
+    "x" * 3000, "-0", "1,2,3,4", "NaN,NaN", "🙂", "../../etc/passwd", "%00", "true", "[]",
+]  # fmt: skip
+
+
+def open_page(entry, query=None):
+    at = AppTest.from_file(APP, default_timeout=300)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if entry.path != PAGES[0].path:
+        at.switch_page(entry.path).run()
+    return at
+
+
+def widgets(at):
+    """Every keyed, enabled widget on the page."""
+    found = []
+    for kind in WIDGET_KINDS:
+        for w in getattr(at, kind, []):
+            if getattr(w, "key", None) and not getattr(w, "disabled", False):
+                found.append((kind, w))
+    return found
+
+
+def field_names(at):
+    """URL field names of a page: its widget keys without the page prefix."""
+    names = set()
+    for _, w in widgets(at):
+        key = w.key
+        if ":" in key and not key.split(":", 1)[1].startswith("_"):
+            names.add(key.split(":", 1)[1])
+    return sorted(names)
+
+
+def number(label, like):
+    """The number behind a slider label ("0.0012", "100"), typed like the current value."""
+    try:
+        value = float(label)
+    except (TypeError, ValueError):
+        return None
+    return int(value) if isinstance(like, int) and not isinstance(like, bool) else value
+
+
+def extreme_value(kind, w, pick):
+    """A boundary, middle or random value that the widget accepts (None: skip it).
+
+    AppTest lists options as their formatted labels, so choice widgets are driven by index.
+    """
+    if kind in ("slider", "number_input"):
+        if isinstance(w.value, tuple | list):
+            return None
+        lo = w.min if w.min is not None else -1e6
+        hi = w.max if w.max is not None else 1e6
+        options = [lo, hi, (lo + hi) / 2, lo + (hi - lo) * pick]
+        value = options[int(pick * 997) % len(options)]
+        return int(value) if isinstance(w.value, int) and not isinstance(w.value, bool) else value
+    if kind == "select_slider":
+        numbers = [number(o, w.value) for o in w.options]
+        if None in numbers or not numbers:
+            return None
+        return [numbers[0], numbers[-1], numbers[int(pick * len(numbers)) % len(numbers)]][
+            int(pick * 3) % 3
+        ]
+    if kind in ("selectbox", "radio"):
+        return ("index", int(pick * len(w.options)) % len(w.options)) if w.options else None
+    if kind == "multiselect":
+        current = list(w.value)
+        return current[: int(pick * (len(current) + 1))]
+    if kind in ("toggle", "checkbox"):
+        return pick > 0.5
+    if kind == "text_input":
+        return ["", "x**2 + y**2", "1/0", "log(x)", "2y", "x" * 400][int(pick * 6) % 6]
+    return None
+
+
+def set_widget(at, kind, key, value):
+    """Sets a widget by key through the matching AppTest accessor."""
+    w = getattr(at, kind)(key=key)
+    if isinstance(value, tuple) and value[0] == "index":
+        w.select_index(value[1])
+    else:
+        w.set_value(value)
+
+
+def assert_healthy(at):
+    assert not at.exception, [e.value for e in at.exception]
+    shows_something = at.get("plotly_chart") or at.error or at.warning or at.info
+    assert shows_something, "the page must draw a chart or say what is wrong"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", PAGES, ids=PAGE_IDS)
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    derandomize=True,
+)
+@given(actions=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=3))
+def test_random_and_extreme_widget_values(entry, actions):
+    at = open_page(entry)
+    for which, pick in actions:
+        candidates = widgets(at)
+        if not candidates:
+            break
+        kind, w = candidates[int(which * len(candidates)) % len(candidates)]
+        value = extreme_value(kind, w, pick)
+        if value is None:
+            continue
+        try:
+            set_widget(at, kind, w.key, value)
+        except (ValueError, IndexError, KeyError):
+            continue  # AppTest refused a value the browser could not send either
+        at.run()
+        assert_healthy(at)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", PAGES, ids=PAGE_IDS)
+def test_tampered_links(entry):
+    names = field_names(open_page(entry))
+    assert names, "every page keeps its state in the URL"
+    for i, name in enumerate(names):
+        value = TAMPERED[i % len(TAMPERED)]
+        at = open_page(entry, {name: value, "bogus_key": "1"})
+        assert_healthy(at)
+        assert at.warning, f"{entry.url_path}: ?{name}={value[:20]!r} gave no notice"
+
+
+def test_production_config_hides_error_details():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] in ("none", False)
+    assert config["runner"]["postScriptGC"] is False
+    assert config["server"].get("enableXsrfProtection", True) is True
+
+
+def test_extreme_learning_rates_are_divergence_not_errors():
+    """The top of every η slider: a label, never an exception or a blank chart."""
+    at = open_page(PAGES[0], {"opts": "sgd,momentum,adagrad,adam,lion,newton"})
+    for key in ("sgd", "momentum", "adagrad", "adam", "lion", "newton"):
+        slider = at.select_slider(key=f"pg:{key}.lr")
+        slider.set_value(max(number(o, slider.value) for o in slider.options)).run()
+    eps = at.select_slider(key="pg:adagrad.eps")
+    eps.set_value(min(number(o, eps.value) for o in eps.options)).run()
+    assert_healthy(at)
+    assert any("diverged at step" in e.value for e in at.error)
+    rows = at.dataframe[0].value.to_dict("records")
+    assert all(
+        r["diverged at"] is not None
+        or (r["final loss"] is not None and math.isfinite(r["final loss"]))
+        for r in rows
+    )
