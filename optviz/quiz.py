@@ -52,9 +52,7 @@ def verdict(
         explain = tr(NO_WINNER)
     else:
         steps = next(r["steps to tolerance"] for r in rows if r["optimizer"] == winner)
-        explain = tr(WINNER).format(
-            winner=winner, steps=steps
-        )
+        explain = tr(WINNER).format(winner=winner, steps=steps)
     gone = diverging(rows)
     if gone:
         explain += " " + tr(DIVERGED).format(names=", ".join(gone))

@@ -169,6 +169,26 @@ def quiz_question(race) -> None:
     )
 
 
+def export_panel(race, view: str) -> None:
+    """Downloads for slides and notebooks; files are made only when a button is pressed."""
+    cols = st.columns(5)
+    downloads = [
+        ("GIF", "race.gif", "image/gif", lambda: cached.export_gif(race)),
+        ("HTML", "race.html", "text/html", lambda: cached.export_html(race, view)),
+        ("PNG", "race.png", "image/png", lambda: cached.export_png(race)),
+        ("CSV", "race.csv", "text/csv", lambda: cached.export_table(race, "csv")),
+        ("JSON", "race.json", "application/json", lambda: cached.export_table(race, "json")),
+    ]
+    for col, (label, name, mime, make) in zip(cols, downloads, strict=True):
+        col.download_button(label, make, file_name=name, mime=mime, key=P + "dl." + label)
+    for label, snippet, optax_snippet in cached.export_code(race):
+        st.markdown(f"**{label}** — optviz")
+        st.code(snippet, language="python")
+        if optax_snippet:
+            st.markdown(f"**{label}** — optax")
+            st.code(optax_snippet, language="python")
+
+
 @st.fragment
 def race_panel() -> None:
     """The race: optimizer sliders beside the animated chart, then loss curves and the table."""
@@ -230,6 +250,8 @@ def race_panel() -> None:
                 st.error(message.format(name=row["optimizer"], k=row["diverged at"]), icon="💥")
     if st.toggle(t("Show the 3D surface"), key=P + "_show3d"):
         st.plotly_chart(cached.race_3d(race), key=P + "3d")
+    with st.expander(t("Export: GIF, HTML, PNG, CSV, JSON, code")):
+        export_panel(race, state["view"] or "overlay")
     ui_state.write_url(state, FIELDS)
     st.caption(t("Share this exact picture — copy the link:"))
     st.code(controls.share_link(state, FIELDS), language=None)

@@ -199,3 +199,11 @@ def test_chinese_interface_from_the_link():
     assert at.query_params["lang"] == "zh"
     english = app({"lang": "en"})
     assert english.title[0].value == "Playground" and "lang" not in english.query_params
+
+
+def test_export_panel_offers_every_format_and_code():
+    at = app({"opts": "sgd,momentum"})
+    assert not at.exception
+    assert len(at.get("download_button")) == 5
+    code = [c.value for c in at.code]
+    assert any("optviz.run(" in c for c in code) and any("optax.sgd" in c for c in code)

@@ -9,6 +9,7 @@ from optviz import OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
 from optviz.presets import PRESETS
 from optviz.schedules import WARMUP
 from optviz.ui.i18n_zh import ZH
+from optviz.ui.nav import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 UI_FILES = sorted([ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("optviz/ui/*.py")])
@@ -48,6 +49,7 @@ def registry_strings():
     for s in SCHEDULES.values():
         out += [s.name, s.description, *(p.help for p in s.params)]
     out += [p.title for p in PRESETS.values()]
+    out += [p.title for p in PAGES]
     out += ["optimizer", "final loss", "distance to nearest minimum", "steps to tolerance"]
     out += ["diverged at"]
     return out

@@ -170,3 +170,65 @@ def enable_compile_cache(path: str = ".jax_cache") -> None:
     directory = os.environ.get("JAX_COMPILATION_CACHE_DIR", path)
     jax.config.update("jax_compilation_cache_dir", directory)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
+
+
+def _race_args(race: Race) -> tuple[Surface, list[Trajectory], list[str], dict[str, float]]:
+    """Surface, runs, labels and surface parameters of a race (for the exporters)."""
+    surface = surface_of(race.surface, race.formula)
+    return surface, trajectories(race), [r.label for r in race.runs], dict(race.surface_params)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def export_gif(race: Race) -> bytes:
+    """The race as an animated GIF (drawn only when a download asks for it)."""
+    from optviz import export
+
+    return export.to_gif(*_race_args(race))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def export_png(race: Race) -> bytes:
+    """The race's last frame as a PNG."""
+    from optviz import export
+
+    return export.to_png(*_race_args(race))
+
+
+def export_html(race: Race, view: str) -> str:
+    """The interactive race figure as a self-contained HTML file that plays offline."""
+    from optviz import export
+
+    return export.to_html(race_figure(race, view))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def export_table(race: Race, kind: str) -> str:
+    """The trajectories as CSV or JSON."""
+    from optviz import export
+
+    _, runs, labels, _ = _race_args(race)
+    return export.to_csv(runs, labels) if kind == "csv" else export.to_json(runs, labels)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def export_code(race: Race) -> list[tuple[str, str, str | None]]:
+    """Per run: its label, the optviz snippet and the optax snippet (None without optax)."""
+    from optviz import export
+
+    surface = surface_of(race.surface, race.formula)
+    out = []
+    for run in race.runs:
+        kwargs = dict(
+            optimizer=run.optimizer,
+            surface=surface if race.surface == "formula" else race.surface,
+            start=race.start,
+            steps=race.steps,
+            hparams=dict(run.hparams),
+            schedule=dict(race.schedule),
+            noise=race.noise,
+            seed=race.seed,
+            clip=dict(race.clip) or None,
+            surface_params=dict(race.surface_params),
+        )
+        out.append((run.label, export.code_snippet(**kwargs), export.optax_snippet(**kwargs)))
+    return out

@@ -276,4 +276,16 @@ ZH: dict[str, str] = {
     "d2l: RMSProp η=0.4, γ=0.9": "d2l：RMSProp η=0.4，γ=0.9",
     "Saddle point race (鞍点)": "鞍点赛跑",
     "Flat vs sharp minimum (平坦/尖锐最小值)": "平坦最小值与尖锐最小值",
+    # ------------------------------------------------------------------ navigation
+    "Inside the optimizer": "优化器内部",
+    "Learning-rate schedules": "学习率调度",
+    "Noise, saddles, flat vs sharp": "噪声、鞍点、平坦与尖锐最小值",
+    "Exploding gradients and clipping": "梯度爆炸与梯度截断",
+    "Regularization: L1 vs L2": "正则化：L1 与 L2",
+    "Conditioning and normalization": "条件数与归一化",
+    "Exponentially weighted averages": "指数加权移动平均",
+    "Gradient checking": "梯度检验",
+    "Your own surface": "自定义曲面",
+    "Sweeps and search": "超参数扫描与搜索",
+    "Export: GIF, HTML, PNG, CSV, JSON, code": "导出：GIF、HTML、PNG、CSV、JSON、代码",
 }
