@@ -49,7 +49,12 @@ def surface_of(key: str, formula: str = "") -> Surface:
 @st.cache_data(max_entries=2048, show_spinner=False)
 def trajectory(race: Race, run: Run) -> Trajectory:
     """One run of a race (cached per settings)."""
-    return optviz.run(
+    return optviz.run(**run_kwargs(race, run))
+
+
+def run_kwargs(race: Race, run: Run) -> dict[str, Any]:
+    """The keyword arguments of ``optviz.run`` for one run of a race."""
+    return dict(
         optimizer=run.optimizer,
         surface=surface_of(race.surface, race.formula),
         start=race.start,
@@ -215,20 +220,10 @@ def export_code(race: Race) -> list[tuple[str, str, str | None]]:
     """Per run: its label, the optviz snippet and the optax snippet (None without optax)."""
     from optviz import export
 
-    surface = surface_of(race.surface, race.formula)
     out = []
     for run in race.runs:
-        kwargs = dict(
-            optimizer=run.optimizer,
-            surface=surface if race.surface == "formula" else race.surface,
-            start=race.start,
-            steps=race.steps,
-            hparams=dict(run.hparams),
-            schedule=dict(race.schedule),
-            noise=race.noise,
-            seed=race.seed,
-            clip=dict(race.clip) or None,
-            surface_params=dict(race.surface_params),
-        )
+        kwargs = run_kwargs(race, run)
+        if race.surface != "formula":
+            kwargs["surface"] = race.surface  # registry key: the snippet names the surface
         out.append((run.label, export.code_snippet(**kwargs), export.optax_snippet(**kwargs)))
     return out
