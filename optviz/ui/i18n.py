@@ -10,6 +10,8 @@ has no translation, and when a page passes a bare string literal as a widget lab
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from optviz.ui.i18n_zh import ZH
@@ -29,6 +31,17 @@ def t(text: str) -> str:
     if lang() == "zh":
         return ZH.get(text, text)
     return text
+
+
+def translator(code: str) -> Callable[[str], str]:
+    """The ``tr`` argument of the pure lesson modules for a language code (identity for English).
+
+    Cached figure builders take the language code (hashable) and call this inside, so English
+    and Chinese sessions never share a cached figure.
+    """
+    if code == "zh":
+        return lambda text: ZH.get(text, text)
+    return str
 
 
 def init_from_url() -> None:

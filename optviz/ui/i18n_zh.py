@@ -288,4 +288,520 @@ ZH: dict[str, str] = {
     "Your own surface": "自定义曲面",
     "Sweeps and search": "超参数扫描与搜索",
     "Export: GIF, HTML, PNG, CSV, JSON, code": "导出：GIF、HTML、PNG、CSV、JSON、代码",
+    # ------------------------------------------------------------------ inside the optimizer page
+    "**What does an optimizer compute at each step — and why is the step Δxₜ it takes not "
+    "simply −η gₜ?** Pick one optimizer and a surface, press ▶ Play: one scrubber drives the "
+    "path with its arrows and every internal number of the optimizer.": (
+        "**优化器在每一步计算了什么——为什么它实际走的一步 Δxₜ 并不就是 −η gₜ？** 选择一个优化器"
+        "和一个损失曲面，按 ▶ 播放：同一个进度条同时驱动路径及其箭头，以及优化器内部的每一个数值。"
+    ),
+    "**What to notice.** For SGD the red step is the orange arrow times η, at every step. "
+    "Momentum's green velocity keeps pointing along the valley while −gₜ zig-zags across "
+    "it, and the step follows the velocity. AdaGrad, RMSProp and Adam give each coordinate "
+    "its own effective rate η/√s (panel c): the coordinate with the big gradients gets the "
+    "small rate, so the step points more along the valley than −gₜ does — and Adam's bias "
+    "factors 1−βᵗ (panel d) climb from 1−β to 1 in the first steps.": (
+        "**注意观察。** 对 SGD，红色的一步在每一步都等于橙色箭头乘以 η。动量法的绿色速度变量"
+        "始终沿着山谷方向，而 −gₜ 在山谷两侧来回振荡，实际的一步跟随速度变量。AdaGrad、RMSProp "
+        "和 Adam 给每个坐标各自的有效学习率 η/√s（图 c）：梯度大的坐标得到小的学习率，所以这一步"
+        "比 −gₜ 更沿着山谷方向——而 Adam 的偏差修正因子 1−βᵗ（图 d）在最初几步从 1−β 升到 1。"
+    ),
+    "Optimizer": "优化算法",
+    "(a) At x₍ₜ₋₁₎: orange −gₜ is where plain gradient descent would go, green is the "
+    "direction the momentum / first moment points (if the optimizer keeps one), red Δxₜ "
+    "is the step actually taken; arrows that would be too short or too long to see are "
+    "scaled (the legend says by how much). (b)–(d) are drawn per coordinate: x₁ solid, "
+    "x₂ dashed.": (
+        "(a) 在 x₍ₜ₋₁₎ 处：橙色的 −gₜ 是普通梯度下降会走的方向，绿色是动量变量/一阶矩所指的方向"
+        "（如果优化器有），红色的 Δxₜ 是实际走的一步；太短或太长而看不清的箭头会被缩放（图例注明"
+        "缩放倍数）。(b)–(d) 按坐标绘制：x₁ 为实线，x₂ 为虚线。"
+    ),
+    "{name} diverged at step {k} ({reason}).": "{name} 在第 {k} 步发散（{reason}）。",
+    "non-finite": "出现非有限值",
+    "left the window": "离开了绘图窗口",
+    "One step, with its numbers": "代入数值的一步",
+    "The run left the surface at its first step: there is no step to show.": (
+        "迭代在第一步就离开了曲面：没有可以展示的一步。"
+    ),
+    "step t": "时间步 t",
+    "Plotly's scrubber lives in the browser; pick the same step here.": (
+        "Plotly 的进度条只在浏览器中运行；请在这里选择同一个时间步。"
+    ),
+    "Adam with and without bias correction": "有无偏差修正的 Adam",
+    "Same surface, start and η = {lr}, β₁ = {b1}, β₂ = {b2}. Because v₀ = s₀ = 0, the "
+    "moments start too small: v₁ = (1−β₁)g₁, s₁ = (1−β₂)g₁². Dividing by 1−β₁ᵗ and "
+    "1−β₂ᵗ undoes that. Skipping it multiplies the step by (1−β₁ᵗ)/√(1−β₂ᵗ) — "
+    "**{first}×** at t = 1 — so without the correction Adam's first steps are *too big* "
+    "when β₂ > β₁ (s is underestimated more than v). By t ≈ 1/(1−β₁) = {window} the "
+    "factor's numerator is near 1, its denominator much later; the two paths then "
+    "differ only by where the early steps left them.": (
+        "相同的曲面、起点和 η = {lr}，β₁ = {b1}，β₂ = {b2}。由于 v₀ = s₀ = 0，两个矩一开始偏小："
+        "v₁ = (1−β₁)g₁，s₁ = (1−β₂)g₁²。除以 1−β₁ᵗ 和 1−β₂ᵗ 就抵消了这一点（偏差修正）。省略它会使"
+        "每一步乘以 (1−β₁ᵗ)/√(1−β₂ᵗ)——在 t = 1 时为 **{first}×**——所以当 β₂ > β₁ 时（s 比 v "
+        "被低估得更多），没有修正的 Adam 最初几步*步子过大*。到 t ≈ 1/(1−β₁) = {window} 时，"
+        "这个因子的分子已接近 1，分母则要晚得多；此后两条路径的差别只在于最初几步把它们带到了哪里。"
+    ),
+    "Adam with bias correction diverged at step {k}.": "带偏差修正的 Adam 在第 {k} 步发散。",
+    "Adam without bias correction diverged at step {k}.": "不带偏差修正的 Adam 在第 {k} 步发散。",
+    "This comparison always uses Adam (its sliders show when Adam is chosen).": (
+        "这组对比总是使用 Adam（选择 Adam 时会显示它的滑块）。"
+    ),
+    "path, −gₜ, momentum and Δxₜ at x₍ₜ₋₁₎": "路径，以及 x₍ₜ₋₁₎ 处的 −gₜ、动量和 Δxₜ",
+    "first moment v̂ₜ (faint: vₜ)": "一阶矩 v̂ₜ（浅色：vₜ）",
+    "second moment ŝₜ (faint: sₜ)": "二阶矩 ŝₜ（浅色：sₜ）",
+    "state {sym}": "状态变量 {sym}",
+    "effective learning rate": "有效学习率",
+    "rate": "学习率",
+    "bias-correction factors 1−β₁ᵗ, 1−β₂ᵗ": "偏差修正因子 1−β₁ᵗ, 1−β₂ᵗ",
+    "bias-correction factors 1−β₁ᵗ, 1−β₂ᵗ (switched off)": "偏差修正因子 1−β₁ᵗ, 1−β₂ᵗ（已关闭）",
+    "−gₜ (downhill)": "−gₜ（下坡方向）",
+    "Δxₜ (the step)": "Δxₜ（实际的一步）",
+    "value at t": "t 时刻的值",
+    "paths, first {steps} steps": "路径，前 {steps} 步",
+    "step size |Δxₜ|": "步长 |Δxₜ|",
+    "off ÷ on: (1−β₁ᵗ)/√(1−β₂ᵗ) and measured": "关 ÷ 开：(1−β₁ᵗ)/√(1−β₂ᵗ) 与实测值",
+    "bias correction on": "开启偏差修正",
+    "bias correction off": "关闭偏差修正",
+    "step": "步",
+    "measured |Δxₜ| off ÷ on": "实测 |Δxₜ| 关 ÷ 开",
+    "off ÷ on": "关 ÷ 开",
+    # ------------------------------------------------------------------ EWMA page
+    "Exponentially weighted averages and bias correction": "指数加权移动平均与偏差修正",
+    "**How does vₜ = βvₜ₋₁ + (1−β)θₜ smooth a noisy series — and why are its first values "
+    "too small?** Ng's daily temperatures: move β, press ▶ Play to watch the averages being "
+    "built day by day.": (
+        "**vₜ = βvₜ₋₁ + (1−β)θₜ 如何平滑一个带噪声的序列——为什么它最初的值偏小？** 吴恩达的每日"
+        "气温例子：拖动 β，按 ▶ 播放，看平均值如何一天天算出来。"
+    ),
+    "**What to notice.** A larger β averages more days: the curve gets smoother but lags "
+    "behind the season (Ng's green β = 0.98 vs red 0.9), while β = 0.5 follows the noise. "
+    "Without correction the average starts at 0 and crawls up; dividing by 1−βᵗ puts it on "
+    "the data from day 1, and the two curves meet once βᵗ ≈ 0. Adam applies exactly this "
+    "correction to its moments vₜ and sₜ.": (
+        "**注意观察。** β 越大，平均的天数越多：曲线更平滑，但滞后于季节变化（吴恩达图中绿色的 "
+        "β = 0.98 对比红色的 0.9），而 β = 0.5 会跟着噪声走。没有修正时，平均值从 0 开始慢慢爬升；"
+        "除以 1−βᵗ 后从第 1 天起就落在数据上，一旦 βᵗ ≈ 0 两条曲线就重合。Adam 正是对它的两个矩 "
+        "vₜ 和 sₜ 做这种偏差修正。"
+    ),
+    "β (decay)": "β（衰减率）",
+    "vₜ averages roughly the last 1/(1−β) days.": "vₜ 大约是最近 1/(1−β) 天的平均。",
+    "noise σ (°C)": "噪声 σ（°C）",
+    "day t (window and weights)": "第 t 天（窗口与权重）",
+    "bias correction vₜ/(1−βᵗ)": "偏差修正 vₜ/(1−βᵗ)",
+    "β = 0.5, 0.9, 0.98 (Ng)": "β = 0.5、0.9、0.98（吴恩达）",
+    "With β = {beta} the average spans about {n} days — more than the {days} days "
+    "shown, so vₜ never forgets its start at v₀ = 0 here.": (
+        "当 β = {beta} 时，平均大约覆盖 {n} 天——比图中的 {days} 天还多，所以这里的 vₜ 始终"
+        "忘不掉起点 v₀ = 0。"
+    ),
+    "**The recursion and its unrolled sum**": "**递推式及其展开求和**",
+    "**Why the start is too small.** With v₀ = 0 the first average is only the share "
+    "1−β of the first measurement:": (
+        "**为什么开头偏小。** 由于 v₀ = 0，第一个平均值只是第一个测量值的 1−β 倍："
+    ),
+    "The weights of vₜ sum to (1−β)(1 + β + … + βᵗ⁻¹) = 1−βᵗ, not 1. Dividing by "
+    "that sum (bias correction) makes them a true average:": (
+        "vₜ 的权重之和为 (1−β)(1 + β + … + βᵗ⁻¹) = 1−βᵗ，而不是 1。除以这个和（偏差修正）"
+        "才使它成为真正的加权平均："
+    ),
+    "The correction matters only while βᵗ is not small: 1−βᵗ > 0.99 from day "
+    "**{fade}** on (for β = {beta}), after which both curves coincide.": (
+        "只有当 βᵗ 还不小时修正才起作用：从第 **{fade}** 天起 1−βᵗ > 0.99（β = {beta}），"
+        "此后两条曲线重合。"
+    ),
+    "A day 1/(1−β) days back weighs 1/e of today's: older days hardly count, so vₜ "
+    "is roughly an average of the last 1/(1−β) days (shaded in the chart).": (
+        "1/(1−β) 天之前那一天的权重是今天的 1/e：更早的日子几乎不起作用，所以 vₜ 大约是最近 "
+        "1/(1−β) 天（图中阴影部分）的平均。"
+    ),
+    "last 1/(1−β) ≈ {n} days": "最近 1/(1−β) ≈ {n} 天",
+    "θₜ (measured)": "θₜ（测量值）",
+    "seasonal curve": "季节曲线",
+    "β = {b} (corrected)": "β = {b}（已修正）",
+    "vₜ (no correction)": "vₜ（未修正）",
+    "vₜ/(1−βᵗ) (bias-corrected)": "vₜ/(1−βᵗ)（偏差修正后）",
+    "today": "当天",
+    "day": "天数",
+    "day t": "天数 t",
+    "day i": "天数 i",
+    "weight": "权重",
+    "corrected weight": "修正后的权重",
+    "÷ (1−βᵗ): bias-corrected": "÷ (1−βᵗ)：偏差修正后",
+    "weights of v at day t = {day}: they sum to 1−βᵗ = {total}": (
+        "第 t = {day} 天 v 的各项权重：总和为 1−βᵗ = {total}"
+    ),
+    # ----------------------------------------------------------------- learning-rate schedules page
+    "Learning-rate schedules (学习率衰减, 预热, 周期性调整)": (
+        "学习率调度（学习率衰减、学习率预热、学习率周期性调整）"
+    ),
+    "**Should the learning rate α_t stay the same for the whole run — or shrink, warm up, or "
+    "grow again?**": (
+        "**学习率 α_t 应该在整个训练过程中保持不变——还是逐渐减小、先预热，或者再次增大？**"
+    ),
+    "Scenario": "场景",
+    "Schedule α_t": "学习率调度 α_t",
+    "initial rate $\\alpha_0$": "初始学习率 $\\alpha_0$",
+    "total steps T": "总步数 T",
+    "linear warm-up $T'$ (学习率预热)": "线性学习率预热 $T'$",
+    "Problem: surface, optimizer, start": "问题设置：损失曲面、优化器、起点",
+    "Surface (损失曲面)": "损失曲面",
+    "The schedule in a run, next to a constant rate": "调度在实际迭代中的效果，与常数学习率对比",
+    "Same optimizer, surface and start. The constant run keeps the rate the schedule starts "
+    "from: α₀ for a decay or SGDR, α_min for the triangular cycle, which periodically raises "
+    "it. Press ▶ Play.": (
+        "相同的优化器、损失曲面和起点。常数学习率的那次迭代使用调度的起始学习率：各种衰减和 SGDR "
+        "为 α₀，三角循环学习率为 α_min（它会周期性地增大学习率）。按 ▶ 播放。"
+    ),
+    "**What to notice.** Early on a large α_t makes fast progress, but near a minimum it keeps "
+    "bouncing across the steep direction; decay (学习率衰减) keeps the early speed and removes "
+    "the late zig-zag — step decay shows a kink in the loss at every drop, cosine decay reaches "
+    "α_min exactly at T. A cyclic rate does the opposite on purpose: its large-rate phases make "
+    "sharp minima and saddles unstable, and its small-rate phases let the run settle wherever "
+    "it landed.": (
+        "**注意观察。** 开始时较大的 α_t 进展很快，但在最小值附近会在陡峭方向上来回弹跳；学习率衰"
+        "减保留了前期的速度，又消除了后期的振荡——阶梯衰减在每次下降时损失曲线上都有一个拐点，余弦"
+        "衰减恰好在 T 时达到 α_min。周期性学习率则有意反其道而行之：大学习率阶段使尖锐最小值和鞍点"
+        "变得不稳定，小学习率阶段则让迭代在落脚之处稳定下来。"
+    ),
+    "1 · Oscillation damped by decay (学习率衰减)": "1 · 学习率衰减抑制振荡",
+    "2 · Escaping a sharp minimum with a cyclic rate (周期性调整)": (
+        "2 · 用周期性学习率逃离尖锐最小值"
+    ),
+    "SGD with α₀ = 0.5 on the ill-conditioned quadratic 0.1x₁² + 2x₂²: the steep curvature is λ "
+    "= 4, so 1 − α₀λ = −1 and at a constant rate x₂ flips between ±2 for ever. Any decay pushes "
+    "α_t below 2/λ and the zig-zag dies out.": (
+        "SGD，α₀ = 0.5，目标为病态二次函数 0.1x₁² + 2x₂²：陡峭方向的曲率为 λ = 4，所以 1 − α₀λ = −"
+        "1，在常数学习率下 x₂ 永远在 ±2 之间来回翻转。任何衰减都会把 α_t 压到 2/λ 以下，振荡随之消"
+        "失。"
+    ),
+    "SGD started next to the sharp minimum of the flat-vs-sharp surface. The triangular cycle "
+    "starts at its floor α_min = 0.02, the constant run keeps that rate and settles in the "
+    "sharp basin; the cycle's climb towards α_max = α₀ makes the sharp minimum unstable (its "
+    "curvature ≈ 49 needs α < 0.04), kicks the iterate out, and the flat minimum (curvature ≈ "
+    "1.7) keeps it. The sharp minimum is slightly deeper, so the cyclic run ends at a higher "
+    "loss: the point is where it ends — a flat minimum is the one that generalizes.": (
+        "SGD 从“平坦最小值与尖锐最小值”曲面上的尖锐最小值旁边出发。三角循环学习率从下限 α_min = 0."
+        "02 开始，常数学习率的那次迭代保持这个学习率，停在尖锐的谷中；循环学习率向 α_max = α₀ 攀升"
+        "时，尖锐最小值变得不稳定（其曲率 ≈ 49，需要 α < 0.04），迭代点被踢了出去，而平坦最小值（"
+        "曲率 ≈ 1.7）留住了它。尖锐最小值略深一些，所以循环学习率的那次迭代最终损失更高：关键在于"
+        "它停在哪里——平坦最小值才是泛化更好的那个。"
+    ),
+    "Step (阶梯)": "阶梯衰减",
+    "Inverse-time (逆时)": "逆时衰减",
+    "Exponential (指数)": "指数衰减",
+    "Natural exp. (自然指数)": "自然指数衰减",
+    "1/√(t+1)": "1/√(t+1)",
+    "Cosine (余弦)": "余弦衰减",
+    "Triangular cyclic (三角循环)": "三角循环学习率",
+    "SGDR (热重启)": "SGDR（热重启）",
+    "Constant α = {eta:.3g}": "常数学习率 α = {eta:.3g}",
+    "flat minimum (平坦最小值)": "平坦最小值",
+    "sharp minimum (尖锐最小值)": "尖锐最小值",
+    "no minimum (diverged)": "没有最小值（已发散）",
+    "the minimum at ({x:.3g}, {y:.3g})": "({x:.3g}, {y:.3g}) 处的最小值",
+    "still zig-zags": "仍在来回振荡",
+    "has settled": "已经稳定下来",
+    "**{label}** diverged at step {k} ({reason}).": "**{label}** 在第 {k} 步发散（{reason}）。",
+    "**{label}** ends at ({x:.3g}, {y:.3g}), f = {f:.3g}, and {moving}: amplitude {size} over "
+    "the last {window} steps.": (
+        "**{label}** 停在 ({x:.3g}, {y:.3g})，f = {f:.3g}，并且{moving}：最后 {window} 步的振幅为 "
+        "{size}。"
+    ),
+    "**{label}** ends at ({x:.3g}, {y:.3g}) in the {minimum}, f = {f:.3g}, and {moving}: "
+    "amplitude {size} over the last {window} steps.": (
+        "**{label}** 停在 ({x:.3g}, {y:.3g})，位于{minimum}，f = {f:.3g}，并且{moving}：最后 {wind"
+        "ow} 步的振幅为 {size}。"
+    ),
+    "Initial learning rate α₀ (初始学习率).": "初始学习率 α₀。",
+    # ------------------------------------------------------------------ clipping page
+    "Exploding and vanishing gradients, clipping (梯度爆炸/消失, 梯度截断)": (
+        "梯度爆炸、梯度消失与梯度截断"
+    ),
+    "**What does one huge gradient do to a run — and what can clipping do about a gradient that "
+    "is huge, or one that has vanished?**": (
+        "**一个巨大的梯度会对一次迭代造成什么影响——面对巨大的梯度或已经消失的梯度，梯度截断又能做"
+        "什么？**"
+    ),
+    "**按值截断 — clipping by value** (every component into [a, b])": (
+        "**按值截断**（把每个分量限制在 [a, b] 内）"
+    ),
+    "**按模截断 — clipping by norm** (only the length)": "**按模截断**（只改变长度）",
+    "learning rate $\\eta$": "学习率 $\\eta$",
+    "threshold $b$ (截断阈值)": "截断阈值 $b$",
+    "steps": "迭代步数",
+    "**Gradient norms.** Solid: ‖∇f(x_t)‖ where each run stands; dashed: the length of the "
+    "gradient it actually used after clipping; dotted: the threshold b.": (
+        "**梯度的模。** 实线：每次迭代所在位置的 ‖∇f(x_t)‖；虚线：截断后实际使用的梯度的长度；点线"
+        "：截断阈值 b。"
+    ),
+    "**What to notice.** At the cliff's edge the gradient is a hundred times larger than on the "
+    "slope behind it, and one step of η·g throws the unclipped run off the surface (梯度爆炸). "
+    "Clipping by norm only shortens that step and keeps its direction; clipping by value caps "
+    "every component at ±b, so a gradient pointing mostly down the cliff is turned towards the "
+    "diagonal. On the plateau the gradient vanishes (梯度消失): clipping only ever shrinks "
+    "gradients, so it cannot help — an adaptive method such as Adam rescales the tiny gradient "
+    "by √v̂ₜ and walks off the plateau.": (
+        "**注意观察。** 在悬崖边缘，梯度比其后方坡面上的大一百倍，一步 η·g 就把未截断的迭代甩出了"
+        "曲面（梯度爆炸）。按模截断只缩短这一步并保持其方向；按值截断把每个分量限制在 ±b 以内，所"
+        "以一个主要指向悬崖下方的梯度会被转向对角线方向。在平台上梯度消失：梯度截断只会缩小梯度，"
+        "所以帮不上忙——像 Adam 这样的自适应方法用 √v̂ₜ 放大微小的梯度，从而走出平台。"
+    ),
+    "No clipping": "不截断",
+    "By value (按值截断)": "按值截断",
+    "By norm (按模截断)": "按模截断",
+    "Adam, no clipping": "Adam，不截断",
+    "{label}: used": "{label}：实际使用",
+    "{label}: diverged at step {k}": "{label}：在第 {k} 步发散",
+    "diverged": "发散",
+    "**{label}** diverged at step {k}: ‖g‖ reached {g:.3g} and one step η·g threw the point off "
+    "the surface.": (
+        "**{label}** 在第 {k} 步发散：‖g‖ 达到 {g:.3g}，一步 η·g 就把迭代点甩出了曲面。"
+    ),
+    "**{label}** was thrown {jump:.3g} in one step (step {k}) by a gradient of up to ‖g‖ = "
+    "{g:.3g}.": (
+        "**{label}** 在一步之内（第 {k} 步）被甩出 {jump:.3g}，梯度最大达到 ‖g‖ = {g:.3g}。"
+    ),
+    "**{label}** did not move at all: the gradient vanishes here (梯度消失), its largest ‖g‖ "
+    "was {g:.2g}.": ("**{label}** 完全没有移动：这里梯度消失，最大的 ‖g‖ 只有 {g:.2g}。"),
+    "**{label}** moved only {moved:.2g}: the gradient vanishes here (梯度消失), its largest ‖g‖ "
+    "was {g:.2g}.": ("**{label}** 只移动了 {moved:.2g}：这里梯度消失，最大的 ‖g‖ 只有 {g:.2g}。"),
+    "**{label}** never made a step longer than {jump:.3g} (largest ‖g‖ = {g:.3g}).": (
+        "**{label}** 的每一步都不超过 {jump:.3g}（最大 ‖g‖ = {g:.3g}）。"
+    ),
+    "**{label}** clipped {n} steps but still diverged at step {k}: b = {b:.3g} is too large to "
+    "tame this gradient.": (
+        "**{label}** 截断了 {n} 步，但仍在第 {k} 步发散：b = {b:.3g} 太大，压不住这个梯度。"
+    ),
+    "**{label}** never clipped: {bound} stayed below b = {b:.3g}, so it is the same run as "
+    "without clipping.": (
+        "**{label}** 从未截断：{bound} 始终小于 b = {b:.3g}，所以它与不截断的迭代完全相同。"
+    ),
+    "every |g_i|": "每个 |g_i|",
+    "kept the direction of every gradient (largest turn {angle})": (
+        "保持了每个梯度的方向（最大转角 {angle}）"
+    ),
+    "capped each component at ±b and so turned the gradient by up to {angle}": (
+        "把每个分量限制在 ±b 以内，因此梯度方向最多被转动了 {angle}"
+    ),
+    "**{label}** clipped {n} steps and {what}; its longest step was {jump:.3g}.": (
+        "**{label}** 截断了 {n} 步，{what}；最长的一步为 {jump:.3g}。"
+    ),
+    "Clipping only shrinks gradients longer than b = {b:.3g}; it never makes a vanished "
+    "gradient longer, so it cannot help here.": (
+        "梯度截断只会缩小长于 b = {b:.3g} 的梯度，永远不会让消失的梯度变长，所以在这里帮不上忙。"
+    ),
+    "This optimizer rescales the small gradient itself: the unclipped run moved {moved:.3g} and "
+    "ended at f = {f:.3g}.": (
+        "这个优化器自己会放大微小的梯度：未截断的迭代移动了 {moved:.3g}，最终 f = {f:.3g}。"
+    ),
+    "**{label}** divides by √v̂ₜ, which is as tiny as the gradient, so its steps keep a usable "
+    "length: it moved {moved:.3g} and ended at f = {f:.3g}.": (
+        "**{label}** 除以 √v̂ₜ，而它和梯度一样微小，所以步长仍保持可用的大小：它移动了 {moved:.3g}"
+        "，最终 f = {f:.3g}。"
+    ),
+    "**{label}** divides by √v̂ₜ, which is as tiny as the gradient, so its steps keep a usable "
+    "length: it also only moved {moved:.3g} and ended at f = {f:.3g}.": (
+        "**{label}** 除以 √v̂ₜ，而它和梯度一样微小，所以步长仍保持可用的大小：但它也只移动了 {move"
+        "d:.3g}，最终 f = {f:.3g}。"
+    ),
+    "Learning rate η (学习率) of all three runs.": "三次迭代共用的学习率 η。",
+    "Clipping threshold b (截断阈值).": "截断阈值 b。",
+    # ------------------------------------------------------------------ regularization page
+    "Regularization: L1 vs L2 (正则化)": "正则化：L1 与 L2",
+    "**Why does an L1 penalty set weights exactly to zero, while L2 only makes them small?**": (
+        "**为什么 L1 惩罚会让权重恰好变为零，而 L2 只会让它们变小？**"
+    ),
+    "Minimizing a regularized loss is the same as minimizing the data loss J inside a region "
+    "‖θ‖ ≤ t: a diamond for L1, a circle for L2. The solution is where the smallest ellipse of "
+    "J touches the region. Move λ and watch where they touch.": (
+        "最小化正则化后的损失，等价于在区域 ‖θ‖ ≤ t 内最小化数据损失 J：L1 的区域是菱形，L2 的是圆"
+        "。解就在 J 的最小等值椭圆与该区域相切之处。拖动 λ，观察它们在哪里相切。"
+    ),
+    "regularization strength λ (正则化系数)": "正则化系数 λ",
+    "tilt φ of J's ellipses (degrees)": "J 的椭圆的倾角 φ（度）",
+    "θ₁ and θ₂ exactly 0 (sparse, 稀疏)": "θ₁ 和 θ₂ 恰好为 0（稀疏）",
+    "{coord} exactly 0 (sparse, 稀疏)": "{coord} 恰好为 0（稀疏）",
+    "no zero yet": "还没有恰好为 0 的坐标",
+    "At λ = {lam:g}: the **L1** minimizer is θ* = ({l1x}, {l1y}) — {sparse}; the **L2** "
+    "minimizer is θ* = ({l2x}, {l2y}) — smaller than c = (2, 1), but not zero.": (
+        "当 λ = {lam:g} 时：**L1** 的最小值点为 θ* = ({l1x}, {l1y})——{sparse}；**L2** 的最小值点为"
+        " θ* = ({l2x}, {l2y})——比 c = (2, 1) 小，但不为零。"
+    ),
+    "**The regularization path** — every minimizer as λ grows from 0:": (
+        "**正则化路径**——λ 从 0 增大时的每一个最小值点："
+    ),
+    "{coord} at λ ≈ {lam:.2f}": "{coord} 在 λ ≈ {lam:.2f} 处",
+    ", ": "，",
+    "none in range": "此范围内没有",
+    "L1 coordinates become exactly 0 at finite λ: {hits}. The L2 path only approaches 0 as λ → "
+    "∞: (A + λI)⁻¹Ac is never 0 for finite λ.": (
+        "L1 的坐标在有限的 λ 处恰好变为 0：{hits}。L2 的路径只在 λ → ∞ 时才趋近 0：对有限的 λ，(A "
+        "+ λI)⁻¹Ac 永远不为 0。"
+    ),
+    "**What to notice.** The diamond has corners on the axes and the ellipses of J usually "
+    "touch it first at a corner, so a coordinate is exactly 0 — L1 selects features. The circle "
+    "has no corners: the touching point slides towards 0 but stays off the axes. The L1 path is "
+    "piecewise linear and lands on an axis at a finite λ; the L2 path only shrinks.": (
+        "**注意观察。** 菱形的角在坐标轴上，J 的椭圆通常先在某个角处碰到它，所以某个坐标恰好为 0——"
+        "L1 会做特征选择（稀疏）。圆没有角：切点向 0 滑动，但始终不落在坐标轴上。L1 的路径是分段线"
+        "性的，在有限的 λ 处落到坐标轴上；L2 的路径只会收缩。"
+    ),
+    "Weight decay vs L2 in Adam (权重衰减 vs L2 正则化)": "Adam 中的权重衰减与 L2 正则化",
+    "**Is weight decay the same as adding λ/2‖θ‖² to the loss?** For SGD, yes; for Adam, no.": (
+        "**权重衰减是否等同于在损失中加上 λ/2‖θ‖²？** 对 SGD 是的；对 Adam 不是。"
+    ),
+    "learning rate η (学习率)": "学习率 η",
+    "λ: L2 coefficient / weight decay": "λ：L2 正则化系数 / 权重衰减系数",
+    "○ minimum of J, c = (2, 1) · ★ minimum of J + λ/2‖θ‖² = ({x:.3f}, {y:.3f}). Press ▶ Play.": (
+        "○ J 的最小值 c = (2, 1) · ★ J + λ/2‖θ‖² 的最小值 = ({x:.3f}, {y:.3f})。按 ▶ 播放。"
+    ),
+    "run": "运行",
+    "distance to argmin J + λ/2‖θ‖²": "到 argmin J + λ/2‖θ‖² 的距离",
+    "SGD: the two paths agree to {gap:.1e} at every step — float32 round-off. In SGD weight "
+    "decay ≡ L2 regularization.": (
+        "SGD：两条路径在每一步的差别都不超过 {gap:.1e}——只是 float32 的舍入误差。在 SGD 中，权重衰"
+        "减 ≡ L2 正则化。"
+    ),
+    "AdamW ends near the minimum of J + ½ Σᵢ λ√ŝᵢ θᵢ² — an L2 penalty whose strength per "
+    "coordinate, λ√ŝ = ({e1:.3f}, {e2:.3f}), comes from the gradient history, not λ = {lam:g} "
+    "alone.": (
+        "AdamW 停在 J + ½ Σᵢ λ√ŝᵢ θᵢ² 的最小值附近——这是一个 L2 惩罚，但每个坐标的强度 λ√ŝ = ({e1:"
+        ".3f}, {e2:.3f}) 由梯度的历史决定，而不只是 λ = {lam:g}。"
+    ),
+    "**What to notice.** The two SGD panels draw the same path: subtracting ηλθ is exactly the "
+    "gradient of λ/2‖θ‖². With Adam the L2 gradient λθ is divided by √ŝ like the rest, so Adam "
+    "+ L2 still ends at the ★ (the minimum of J + λ/2‖θ‖²), while AdamW's decay λθ is not "
+    "rescaled and pulls to a different end point — weight decay ≠ L2 for Adam, which is why "
+    "AdamW exists.": (
+        "**注意观察。** 两个 SGD 面板画出的是同一条路径：减去 ηλθ 恰好就是 λ/2‖θ‖² 的梯度。在 Adam"
+        " 中，L2 项的梯度 λθ 和其余部分一样被除以 √ŝ，所以 Adam + L2 仍然停在 ★（J + λ/2‖θ‖² 的最"
+        "小值）处；而 AdamW 的衰减项 λθ 不被缩放，会把迭代拉向另一个终点——对 Adam 而言权重衰减 ≠ L"
+        "2 正则化，这正是 AdamW 存在的原因。"
+    ),
+    "L1: J(θ) + λ‖θ‖₁ — the diamond ‖θ‖₁ ≤ t": "L1：J(θ) + λ‖θ‖₁ —— 菱形 ‖θ‖₁ ≤ t",
+    "L2: J(θ) + λ/2‖θ‖₂² — the circle ‖θ‖₂ ≤ t": "L2：J(θ) + λ/2‖θ‖₂² —— 圆 ‖θ‖₂ ≤ t",
+    "iso-lines of J": "J 的等值线",
+    "axes": "坐标轴",
+    "level set of J through θ*": "过 θ* 的 J 的等值线",
+    "path of θ*(λ)": "θ*(λ) 的路径",
+    "minimum of J (λ = 0)": "J 的最小值（λ = 0）",
+    "c = (2, 1): minimum of J": "c = (2, 1)：J 的最小值",
+    "L1 {name} = 0 from λ ≈ {hit:.2f}": "从 λ ≈ {hit:.2f} 起 L1 的 {name} = 0",
+    "L1 {name} hits 0": "L1 的 {name} 变为 0",
+    "Adam on J + λ/2‖θ‖² (L2 in the loss)": "Adam 最小化 J + λ/2‖θ‖²（L2 在损失中）",
+    "AdamW (decoupled weight decay λ)": "AdamW（解耦的权重衰减 λ）",
+    "SGD on J + λ/2‖θ‖² (L2 in the loss)": "SGD 最小化 J + λ/2‖θ‖²（L2 在损失中）",
+    "SGD with weight decay (1−ηλ)θ": "带权重衰减 (1−ηλ)θ 的 SGD",
+    "minimum of J: c = (2, 1)": "J 的最小值：c = (2, 1)",
+    "minimum of J + λ/2‖θ‖²: ({x:.3f}, {y:.3f})": "J + λ/2‖θ‖² 的最小值：({x:.3f}, {y:.3f})",
+    "Tilt φ of the data loss's ellipses (degrees).": "数据损失的椭圆的倾角 φ（度）。",
+    "Regularization strength λ (正则化系数).": "正则化系数 λ。",
+    "Learning rate η of all four runs (学习率).": "四次迭代共用的学习率 η。",
+    "λ: the L2 coefficient, or the weight decay (权重衰减).": "λ：L2 正则化系数，或权重衰减系数。",
+    # ------------------------------------------------------------------ gradient checking page
+    "Gradient checking (梯度检验)": "梯度检验",
+    "**Is my gradient right? Compare it with a finite difference, coordinate by coordinate.**": (
+        "**我的梯度算对了吗？逐个坐标地与有限差分比较。**"
+    ),
+    "θ₁": "θ₁",
+    "θ₂": "θ₂",
+    "ε of the table": "表格所用的 ε",
+    "precision": "精度",
+    "plant a bug (dθ₁ ÷ 2)": "植入一个错误（dθ₁ ÷ 2）",
+    "A classic slip: d(θ²)/dθ = 2θ, but the code forgot the 2 in dθ₁.": (
+        "一个典型的疏忽：d(θ²)/dθ = 2θ，但代码在 dθ₁ 中漏掉了因子 2。"
+    ),
+    "Arrows: −∇J (downhill). Click the picture to check another θ.": (
+        "箭头：−∇J（下坡方向）。点击图片可以检验另一个 θ。"
+    ),
+    "buggy dθ": "有错误的 dθ",
+    "dθ (jax.grad)": "dθ（jax.grad）",
+    "**At θ = ({x:.3g}, {y:.3g}), ε = {eps:.0e}, {precision}:**": (
+        "**在 θ = ({x:.3g}, {y:.3g})，ε = {eps:.0e}，{precision}：**"
+    ),
+    "dθ_approx (two-sided)": "dθ_approx（双边）",
+    "one-sided": "单边",
+    "two-sided": "双边",
+    "|difference|": "|差值|",
+    "relative error = {error:.2e}: {verdict}": "相对误差 = {error:.2e}：{verdict}",
+    "great — the gradient is right (Ng: ≈1e-7)": "很好——梯度是对的（吴恩达：≈1e-7）",
+    "check again — suspicious (Ng: ≈1e-5)": "需要再检查——有些可疑（吴恩达：≈1e-5）",
+    "probably a bug (Ng: ≈1e-3 or worse)": "很可能有错误（吴恩达：≈1e-3 或更差）",
+    "The gradient is almost 0 here, so a relative error compares tiny numbers and means little. "
+    "Check at another point.": (
+        "这里的梯度几乎为 0，相对误差是在比较极小的数，意义不大。请换一个点检验。"
+    ),
+    "float32 has ~7 significant digits: round-off u/ε ≈ 6e-8/ε swamps small ε, and even the "
+    "best ε (≈1e-3) gives only ≈1e-5. Ng's thresholds assume float64.": (
+        "float32 只有约 7 位有效数字：舍入误差 u/ε ≈ 6e-8/ε 会淹没较小的 ε，即使取最好的 ε（≈1e-3"
+        "）也只能达到 ≈1e-5。吴恩达的阈值是以 float64 为前提的。"
+    ),
+    "**Error against ε** (one-sided vs two-sided, float64 vs float32):": (
+        "**误差随 ε 的变化**（单边与双边，float64 与 float32）："
+    ),
+    "**What to notice.** For large ε the error is truncation: the one-sided difference falls "
+    "with slope 1 (error ∝ ε), the two-sided with slope 2 (∝ ε²) — why the notes use the "
+    "two-sided one. For small ε round-off takes over (∝ u/ε), so each curve is a V: in float64 "
+    "the two-sided V bottoms out near ε ≈ 1e-5 far below 1e-7; in float32 it bottoms out near ε "
+    "≈ 1e-3 at only ≈1e-5. Plant the bug and every curve flattens at ≈1e-1 whatever ε: that is "
+    "what a wrong gradient looks like. (On a quadratic the two-sided difference is exact, J‴ = "
+    "0: only round-off is left.)": (
+        "**注意观察。** ε 较大时误差来自截断：单边差分的误差以斜率 1 下降（误差 ∝ ε），双边差分以"
+        "斜率 2 下降（∝ ε²）——这就是笔记使用双边方法的原因。ε 较小时舍入误差占主导（∝ u/ε），所以"
+        "每条曲线都呈 V 形：在 float64 中双边差分的 V 形底部在 ε ≈ 1e-5 附近，远低于 1e-7；在 floa"
+        "t32 中底部在 ε ≈ 1e-3 附近，只能达到 ≈1e-5。植入错误后，无论 ε 取多少，每条曲线都停在 ≈1e"
+        "-1 附近：错误的梯度就是这个样子。（在二次函数上双边差分是精确的，J‴ = 0：只剩下舍入误差。"
+        "）"
+    ),
+    "great (≈1e-7)": "很好（≈1e-7）",
+    "check again (≈1e-5)": "需要再检查（≈1e-5）",
+    "probably a bug (≈1e-3)": "很可能有错误（≈1e-3）",
+    "error": "误差",
+    "slope {power} (∝ ε^{power})": "斜率 {power}（∝ ε^{power}）",
+    "relative error": "相对误差",
+    "iso-lines": "等值线",
+    "−∇f (downhill)": "−∇f（下坡方向）",
+    "check here": "检验此处",
+    "−∇f at θ": "θ 处的 −∇f",
+    "Step ε of the finite difference.": "有限差分的步长 ε。",
+    # ------------------------------------------------------------------ own surface page
+    "Your own surface (自定义曲面)": "自定义曲面",
+    "**What does gradient descent do on a surface you make up?** Type a formula in x and y (`^` "
+    "or `**` for powers; sin, cos, exp, log, sqrt, abs, tanh, min, max, ...).": (
+        "**梯度下降在你自己设计的曲面上会怎样？** 输入一个关于 x 和 y 的公式（幂用 `^` 或 `**`；可"
+        "用 sin、cos、exp、log、sqrt、abs、tanh、min、max 等）。"
+    ),
+    "f(x, y) =": "f(x, y) =",
+    "Examples": "示例",
+    "— pick an example —": "— 选择一个示例 —",
+    "Narrow bowl": "狭窄的碗",
+    "Egg crate": "蛋托",
+    "Rosenbrock": "Rosenbrock 函数",
+    "L1 norm (kinks)": "L1 范数（有尖点）",
+    "Double well": "双势阱",
+    "x range": "x 范围",
+    "y range": "y 范围",
+    "{key}: the range was reversed — using {lo:g},{hi:g}": "{key}：范围颠倒了——改用 {lo:g},{hi:g}",
+    "{key}: the range is empty — using {lo:g},{hi:g}": "{key}：范围为空——改用 {lo:g},{hi:g}",
+    "This formula cannot be used: {message}": "无法使用这个公式：{message}",
+    "Showing the last formula that worked: `{formula}`": "显示的是上一个可用的公式：`{formula}`",
+    "start x": "起点 x",
+    "start y": "起点 y",
+    "Choose at least one optimizer.": "请至少选择一个优化器。",
+    "{name} diverged at step {k} — try a smaller η.": "{name} 在第 {k} 步发散——试试更小的 η。",
+    "**Contour and gradient field** (arrows: −∇f, downhill)": (
+        "**等值线与梯度场**（箭头：−∇f，下坡方向）"
+    ),
+    "**In 3D** (drag to turn)": "**三维视图**（拖动可旋转）",
+    "Share this surface and race — copy the link:": "分享这个曲面和这场比赛——复制链接：",
+    "**What to notice.** The arrows are −∇f: gradient descent follows them, so a long arrow "
+    "means a big step for the same η. Where the arrows change length fast (Rosenbrock's walls, "
+    "the narrow bowl's y direction) a single η is too big somewhere and too small elsewhere; at "
+    "a kink like |x| the gradient jumps and plain SGD zig-zags forever, while momentum and Adam "
+    "smooth it out.": (
+        "**注意观察。** 箭头是 −∇f：梯度下降沿着它们走，所以在同样的 η 下，箭头越长步子越大。在箭"
+        "头长度变化剧烈的地方（Rosenbrock 的谷壁、狭窄的碗的 y 方向），单一的 η 在某处太大、在别处"
+        "又太小；在 |x| 这样的尖点处梯度会跳变，普通 SGD 会永远来回振荡，而动量法和 Adam 能把振荡"
+        "平滑掉。"
+    ),
 }

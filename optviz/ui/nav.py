@@ -12,4 +12,8 @@ class PageEntry(NamedTuple):
     url_path: str
 
 
-PAGES: tuple[PageEntry, ...] = (PageEntry("pages/playground.py", "Playground", "🏁", "playground"),)
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("pages/playground.py", "Playground", "🏁", "playground"),
+    PageEntry("pages/inside_optimizer.py", "Inside the optimizer", "🔬", "inside"),
+    PageEntry("pages/ewma.py", "Exponentially weighted averages", "〰️", "ewma"),
+)

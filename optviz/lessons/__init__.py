@@ -1,0 +1,1 @@
+"""Pure math and figures of the lesson pages (never imports streamlit)."""
