@@ -804,4 +804,241 @@ ZH: dict[str, str] = {
         "又太小；在 |x| 这样的尖点处梯度会跳变，普通 SGD 会永远来回振荡，而动量法和 Adam 能把振荡"
         "平滑掉。"
     ),
+    # ------------------------------------------------------------------ noise / minima page
+    "Mini-batch noise, saddle points, flat vs sharp minima "
+    "(小批量梯度下降, 鞍点, 平坦/尖锐最小值)": "小批量噪声、鞍点、平坦最小值与尖锐最小值",
+    "**Why does a small batch — a noisier gradient — escape saddle points, and end in flat "
+    "minima more often than a large one?**": (
+        "**为什么小批量——噪声更大的梯度——比大批量更容易逃离鞍点，也更常收敛到平坦最小值？**"
+    ),
+    "A mini-batch of K samples (批量大小 K) averages K per-sample gradients, so its error "
+    "shrinks like 1/√K. We model it as Gaussian noise on the true gradient:": (
+        "一个含 K 个样本的小批量（批量大小 K）对 K 个单样本梯度取平均，因此其误差按 1/√K 缩小。"
+        "我们把它建模为叠加在真实梯度上的高斯噪声："
+    ),
+    "batch size K (批量大小)": "批量大小 K",
+    "learning rate $\\eta$ (学习率)": "学习率 $\\eta$",
+    "one-sample noise $\\sigma_1$": "单样本噪声 $\\sigma_1$",
+    "σ_K = σ₁/√K = {sigma1}/√{k} = {sigma}. Each picture runs {seeds} copies with different "
+    "noise (seeds 0–{last}) in one vmapped call.": (
+        "σ_K = σ₁/√K = {sigma1}/√{k} = {sigma}。每幅图在一次 vmap 调用中运行 {seeds} 个"
+        "噪声不同的副本（随机种子 0–{last}）。"
+    ),
+    "(a) Saddle point (鞍点): the noise gets you out": "(a) 鞍点：噪声帮你逃出来",
+    "start height above the ridge y₀": "起点离山脊的高度 y₀",
+    "0: exactly on the ridge, where the gradient has no y component.": (
+        "0：正好在山脊上，此处梯度没有 y 分量。"
+    ),
+    "steps T": "步数 T",
+    "Running the cloud…": "正在运行这一簇轨迹…",
+    "**stuck at the saddle point**, where ∇f = 0.": "**停滞在鞍点**，那里 ∇f = 0。",
+    "it leaves the ridge only at step {step}, thanks to its start offset y₀.": (
+        "它靠起点偏移 y₀ 才在第 {step} 步离开山脊。"
+    ),
+    "half of them by step {step}": "其中一半在第 {step} 步之前逃离",
+    "fewer than half": "不到一半",
+    "Full-batch gradient descent (σ = 0) ends at ({x}, {y}): {stuck} With K = {k}, "
+    "{share} of the noisy runs escaped ({when}).": (
+        "全批量梯度下降（σ = 0）停在 ({x}, {y})：{stuck} 当 K = {k} 时，{share} 的带噪声运行"
+        "逃离了鞍点（{when}）。"
+    ),
+    "Noise check: the steps of the cloud imply σ = {measured}; the model says σ₁/√K = {model}.": (
+        "噪声核对：由这一簇轨迹的步长推得 σ = {measured}；模型给出 σ₁/√K = {model}。"
+    ),
+    "(b) Flat vs sharp minimum (平坦最小值 / 尖锐最小值)": "(b) 平坦最小值与尖锐最小值",
+    "Every run starts at θ₀ = {start} inside the narrow, sharp well (right); noise-free "
+    "gradient descent stays there. Where do noisy runs end?": (
+        "每次运行都从狭窄的尖锐极小值谷（右侧）内的 θ₀ = {start} 出发；无噪声的梯度下降会"
+        "停留在那里。带噪声的运行最终落在哪里？"
+    ),
+    "apply linear scaling ×m (线性缩放规则)": "应用线性缩放规则 ×m",
+    "Batch K → m·K and η → m·η, for the same number of epochs (T → T/m steps).": (
+        "批量 K → m·K，学习率 η → m·η，回合数不变（T → T/m 步）。"
+    ),
+    "With K = {k}: **{flat} end in the flat minimum**, {sharp} in the sharp one, "
+    "{unsettled} have not settled (farther than two well widths from both), {diverged} "
+    "diverged.": (
+        "当 K = {k} 时：**{flat} 收敛到平坦最小值**，{sharp} 收敛到尖锐最小值，{unsettled} "
+        "尚未稳定（离两个极小值都超过两个谷宽），{diverged} 发散。"
+    ),
+    "**Linear scaling rule, ×{m}:** the batch grows to K = {k}; for the same number "
+    "of epochs the run takes T/m = {steps} steps. Compare the batch alone with the "
+    "batch **and** η scaled:": (
+        "**线性缩放规则，×{m}：** 批量增大到 K = {k}；回合数不变时只需 T/m = {steps} 步。"
+        "比较只放大批量与同时放大批量**和** η 的结果："
+    ),
+    "η × m = {lr} is beyond 2/λ_max = {limit} even of the flat well: runs keep "
+    "bouncing instead of settling — the rule breaks when the batch (and η) get very "
+    "large.": (
+        "η × m = {lr} 甚至超过了平坦极小值处的 2/λ_max = {limit}：运行来回振荡而无法稳定——"
+        "当批量（和 η）非常大时，该规则失效（训练不稳定）。"
+    ),
+    "η × m = {lr} is above the sharp minimum's stability limit 2/λ_max = {limit}: "
+    "gradient descent cannot converge to it any more, so part of the agreement "
+    "comes from the curvature, not from the noise.": (
+        "η × m = {lr} 超过了尖锐最小值的稳定性上限 2/λ_max = {limit}：梯度下降再也无法收敛到"
+        "那里，因此结果的一致有一部分来自曲率，而不是噪声。"
+    ),
+    "**The (K, η) map.** Share of runs that end in the flat minimum after T steps, "
+    "{seeds} seeds per cell (one `optviz.sweep` over η × σ_K per seed).": (
+        "**(K, η) 图。** T 步后收敛到平坦最小值的运行所占比例，每格 {seeds} 个随机种子"
+        "（每个种子对 η × σ_K 调用一次 `optviz.sweep`）。"
+    ),
+    "Sweeping {rows} × {cols} settings…": "正在扫描 {rows} × {cols} 种设置…",
+    "**What to notice.** On the saddle, full-batch gradient descent walks along the ridge "
+    "into the saddle point and stops, because the gradient there is zero (基于梯度下降的"
+    "优化方法会在鞍点附近接近于停滞). Any noise pushes a run off the ridge, and from then on "
+    "y grows like (1 + 2η)ᵗ: smaller batches escape sooner. In the double well, the noise "
+    "level ησ₁²/K decides. A small batch is kicked out of the narrow sharp well and settles "
+    "in the wide flat one. A large batch stays where gradient descent would. Too small a "
+    "batch never settles at all (批量越小，越有可能收敛到平坦最小值). The linear scaling rule "
+    "(K ×m, η ×m, same epochs) keeps ησ₁²/K and ηT, so the shares stay the same — until η × m "
+    "becomes too large for the curvature.": (
+        "**注意观察。** 在鞍点上，全批量梯度下降沿山脊走进鞍点后停下，因为那里梯度为零"
+        "（基于梯度下降的优化方法会在鞍点附近接近于停滞）。任何噪声都会把运行推离山脊，"
+        "此后 y 按 (1 + 2η)ᵗ 增长：批量越小，逃离得越早。在双谷函数中，噪声水平 ησ₁²/K "
+        "起决定作用。小批量会被踢出狭窄的尖锐极小值谷，落入宽阔的平坦极小值谷；大批量则"
+        "停在梯度下降本来会停的地方；批量太小则始终无法稳定（批量越小，越有可能收敛到平坦"
+        "最小值）。线性缩放规则（K ×m、η ×m、回合数不变）保持 ησ₁²/K 和 ηT 不变，所以各部分"
+        "比例不变——直到 η × m 相对于曲率变得过大。"
+    ),
+    "{n} runs with K = {k} (σ_K = {sigma})": "{n} 次运行，K = {k}（σ_K = {sigma}）",
+    "where the runs end": "运行终点",
+    "end": "终点",
+    "escaped (|y| ≥ {limit})": "已逃离（|y| ≥ {limit}）",
+    "share of the runs": "运行所占比例",
+    "flat": "平坦",
+    "your setting": "当前设置",
+    "after ×m": "×m 之后",
+    "batch size K": "批量大小 K",
+    "learning rate η": "学习率 η",
+    "before: K = {k}, η = {lr}, T = {steps}": "之前：K = {k}，η = {lr}，T = {steps}",
+    "batch ×{m} only: K = {k}, η = {lr}, T = {steps}": (
+        "仅批量 ×{m}：K = {k}，η = {lr}，T = {steps}"
+    ),
+    "linear scaling: K = {k}, η = {lr}, T = {steps}": "线性缩放：K = {k}，η = {lr}，T = {steps}",
+    "flat minimum": "平坦最小值",
+    "sharp minimum": "尖锐最小值",
+    "not converged": "未收敛",
+    "escaped": "已逃离",
+    "still near the ridge": "仍在山脊附近",
+    "full batch (σ = 0)": "全批量（σ = 0）",
+    "Gradient-noise std of ONE sample (K = 1).": "单个样本（K = 1）的梯度噪声标准差。",
+    # ------------------------------------------------------------------ conditioning page
+    "Conditioning and normalization (归一化, 条件数)": "条件数与归一化",
+    "**Why does gradient descent crawl when the features have different scales — and what "
+    "do normalization, momentum and adaptive rates change about it?**": (
+        "**为什么特征尺度不同时梯度下降会慢如爬行——归一化、动量法和自适应学习率又能改变什么？**"
+    ),
+    "Near a minimum every loss is a quadratic with Hessian H. Gradient descent multiplies "
+    "the error along each eigenvector of H by 1 − ηλᵢ, so it is stable only below a limit "
+    "set by the steepest direction, and the flattest one then decides the speed:": (
+        "在极小值附近，任何损失函数都近似为 Hessian 矩阵为 H 的二次函数。梯度下降把沿 H 每个"
+        "特征向量方向的误差乘以 1 − ηλᵢ，因此只有学习率低于最陡方向决定的上限时才稳定，而"
+        "此时最平缓的方向决定收敛速度："
+    ),
+    "1 · Normalization (归一化): the notes' J(θ) = (3θ₁ + 600θ₂ − ŷ)²": (
+        "1 · 归一化：笔记中的 J(θ) = (3θ₁ + 600θ₂ − ŷ)²"
+    ),
+    "Area (≈ 600) and rooms (≈ 3) on their raw scales make θ₂ 200× more sensitive "
+    "than θ₁. One sample fits on a whole line of θ, so a small L2 term λ‖θ‖² (λ = "
+    "{ridge}, 权重衰减) makes the minimum unique; ŷ = {target}.": (
+        "面积（≈ 600）和房间数（≈ 3）保持原始尺度时，θ₂ 比 θ₁ 敏感 200 倍。一个样本可被一整条"
+        "直线上的 θ 拟合，所以加一个小的 L2 项 λ‖θ‖²（λ = {ridge}，权重衰减）使极小值唯一；"
+        "ŷ = {target}。"
+    ),
+    "η as a share of each loss's own η_max = 2/λ_max": "η 占各自损失的 η_max = 2/λ_max 的比例",
+    "steps to J − J* ≤ {tol}": "达到 J − J* ≤ {tol} 的步数",
+    "The raw loss's steep direction allows only η < {limit}: its flat direction then "
+    "shrinks by a factor 1 − ηλ_min = {factor} per step — a crawl (κ = {kappa}). After "
+    "normalization κ = {normalized} and η can be {ratio}× larger.": (
+        "原始损失的陡峭方向只允许 η < {limit}：于是其平缓方向每步只缩小为 1 − ηλ_min = {factor} "
+        "倍——慢如爬行（κ = {kappa}）。归一化后 κ = {normalized}，η 可以增大 {ratio} 倍。"
+    ),
+    "The ill-conditioned quadratic (病态二次函数)": "病态二次函数",
+    "condition number $\\kappa$": "条件数 $\\kappa$",
+    "rotation $\\theta$ (°)": "旋转角 $\\theta$（°）",
+    "2 · Condition number κ and the stability limit η < 2/λ_max": (
+        "2 · 条件数 κ 与稳定性上限 η < 2/λ_max"
+    ),
+    "SGD learning rate $\\eta$": "SGD 学习率 $\\eta$",
+    ":green[**stable**: η = {lr} < 2/λ_max = {limit}]": (
+        ":green[**稳定**：η = {lr} < 2/λ_max = {limit}]"
+    ),
+    ":red[**unstable**: η = {lr} ≥ 2/λ_max = {limit}]": (
+        ":red[**不稳定**：η = {lr} ≥ 2/λ_max = {limit}]"
+    ),
+    "2/λ_max from the autodiff Hessian's eigenvalues: {hessian} (closed form "
+    "2/(0.2κ) = {limit}).": (
+        "由自动微分 Hessian 矩阵的特征值得到的 2/λ_max：{hessian}（闭式解 2/(0.2κ) = {limit}）。"
+    ),
+    "SGD diverged at step {step}.": "SGD 在第 {step} 步发散。",
+    "3 · Momentum (动量法): the convergence-rate map": "3 · 动量法：收敛速率图",
+    "With v_t = γv_{t−1} + g_t and θ_t = θ_{t−1} − ηv_t, each eigen-direction λ of the "
+    "quadratic evolves by a 2×2 matrix; the run converges at the rate of the largest "
+    "eigenvalue modulus over both directions:": (
+        "取 v_t = γv_{t−1} + g_t 与 θ_t = θ_{t−1} − ηv_t，二次函数的每个特征方向 λ 都按一个 "
+        "2×2 矩阵演化；运行的收敛速率是两个方向上最大的特征值模："
+    ),
+    "momentum learning rate $\\eta$": "动量法学习率 $\\eta$",
+    "momentum $\\gamma$": "动量 $\\gamma$",
+    "Momentum diverged at step {step} (predicted ρ = {rate} ≥ 1).": (
+        "动量法在第 {step} 步发散（预测 ρ = {rate} ≥ 1）。"
+    ),
+    "too fast to measure": "太快，无法测量",
+    "Predicted rate ρ = **{rate}** per step (error ×10⁻³ in {steps} steps); measured "
+    "on the run: {measured}. The best heavy ball for κ = {kappa} is η* = {lr}, "
+    "γ* = {gamma} with ρ* = (√κ − 1)/(√κ + 1) = {best}; plain gradient descent "
+    "(γ = 0) at best reaches (κ − 1)/(κ + 1) = {gd}.": (
+        "预测速率为每步 ρ = **{rate}**（{steps} 步后误差 ×10⁻³）；在本次运行上测得：{measured}。"
+        "κ = {kappa} 时最优的重球法参数为 η* = {lr}、γ* = {gamma}，对应 "
+        "ρ* = (√κ − 1)/(√κ + 1) = {best}；普通梯度下降（γ = 0）最好只能达到 "
+        "(κ − 1)/(κ + 1) = {gd}。"
+    ),
+    "4 · Adaptive methods depend on the axes": "4 · 自适应方法依赖于坐标轴",
+    "Rotate the valley and start from the rotated point. Gradient descent only sees the "
+    "gradient, which rotates with the valley. RMSProp and Adam divide each "
+    "**coordinate** by its own √s_t, so the axes matter.": (
+        "旋转山谷，并从旋转后的点出发。梯度下降只看梯度，而梯度随山谷一起旋转。RMSProp 和 "
+        "Adam 把每个**坐标**除以它自己的 √s_t，所以坐标轴的方向很重要。"
+    ),
+    "final ‖θ_T‖ at {angle}°": "{angle}° 时最终的 ‖θ_T‖",
+    "final ‖θ_T‖ at 0°": "0° 时最终的 ‖θ_T‖",
+    "max_t ‖p_t − R_θ p⁽⁰⁾_t‖: how far the rotated run is from the run at 0° turned by "
+    "θ. SGD's is float32 round-off; RMSProp's and Adam's are as large as the paths.": (
+        "max_t ‖p_t − R_θ p⁽⁰⁾_t‖：旋转后的运行与把 0° 时的运行旋转 θ 之后相差多远。SGD 的差值"
+        "只是 float32 舍入误差；RMSProp 和 Adam 的差值与路径本身一样大。"
+    ),
+    "**What to notice.** The raw loss needs an η below 3·10⁻⁶ and then does not move "
+    "along θ₁ at all; after normalization the same fraction of η_max converges in about "
+    "twenty steps: normalization shrinks κ, and κ is what makes gradient descent slow. On "
+    "the quadratic, cross 2/λ_max = 10/κ with the η slider and the run diverges along the "
+    "steep axis. Momentum moves the limit out to 2(1 + γ)/λ_max and the best rate from "
+    "(κ−1)/(κ+1) to (√κ−1)/(√κ+1). Adaptive methods rescale coordinates, not directions, "
+    "so they help most when the valley lines up with the axes.": (
+        "**注意观察。** 原始损失需要 η 小于 3·10⁻⁶，而此时沿 θ₁ 几乎完全不动；归一化后，取 "
+        "η_max 的同样比例只需约二十步就能收敛：归一化减小了 κ，而正是 κ 让梯度下降变慢。在"
+        "二次函数上，用 η 滑块越过 2/λ_max = 10/κ，运行就会沿陡峭轴发散。动量法把上限扩展到 "
+        "2(1 + γ)/λ_max，并把最优速率从 (κ−1)/(κ+1) 提高到 (√κ−1)/(√κ+1)。自适应方法缩放的"
+        "是坐标而不是方向，所以当山谷与坐标轴对齐时帮助最大。"
+    ),
+    "valley at 0°": "0° 的山谷",
+    "valley rotated by θ = {angle}°": "旋转 θ = {angle}° 的山谷",
+    "{name} (η = {lr})": "{name}（η = {lr}）",
+    "{name} — x₂ axis stretched ×100": "{name}——x₂ 轴放大 100 倍",
+    "momentum η = {lr}, γ = {gamma}": "动量法 η = {lr}，γ = {gamma}",
+    "best: η* = {lr}, γ* = {gamma}": "最优：η* = {lr}，γ* = {gamma}",
+    "yours: η = {lr}, γ = {gamma}": "当前：η = {lr}，γ = {gamma}",
+    "momentum γ": "动量 γ",
+    "diverged at step {step}": "在第 {step} 步发散",
+    "not within {steps}": "{steps} 步内未达到",
+    "Raw features (3, 600)": "原始特征 (3, 600)",
+    "Normalized features (0.5, 0.55)": "归一化特征 (0.5, 0.55)",
+    "raw": "原始",
+    "normalized": "归一化",
+    "loss": "损失函数",
+    "η used": "所用 η",
+    "η as a share of 2/λ_max.": "η 占 2/λ_max 的比例。",
+    "SGD's learning rate η (学习率).": "SGD 的学习率 η。",
+    "Momentum's learning rate η.": "动量法的学习率 η。",
 }

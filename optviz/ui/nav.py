@@ -15,5 +15,7 @@ class PageEntry(NamedTuple):
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("pages/playground.py", "Playground", "🏁", "playground"),
     PageEntry("pages/inside_optimizer.py", "Inside the optimizer", "🔬", "inside"),
+    PageEntry("pages/noise_minima.py", "Noise, saddles, flat vs sharp", "🎲", "noise"),
+    PageEntry("pages/conditioning.py", "Conditioning and normalization", "📐", "conditioning"),
     PageEntry("pages/ewma.py", "Exponentially weighted averages", "〰️", "ewma"),
 )
