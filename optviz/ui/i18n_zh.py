@@ -1041,4 +1041,151 @@ ZH: dict[str, str] = {
     "η as a share of 2/λ_max.": "η 占 2/λ_max 的比例。",
     "SGD's learning rate η (学习率).": "SGD 的学习率 η。",
     "Momentum's learning rate η.": "动量法的学习率 η。",
+    # ----------------------------------------------------------------- sweeps (pages/sweeps.py)
+    "Sweeps and search (超参数优化)": "超参数扫描与搜索（超参数优化）",
+    "**Which hyperparameters matter most — and how do you find good ones without trying them "
+    "all?** Every cell and every dot below is a full run of the optimizer, thousands at once.": (
+        "**哪些超参数最重要——又如何在不全部尝试的情况下找到好的取值？** 下面每个格子、每个点"
+        "都是优化器的一次完整运行，一次成千上万次。"
+    ),
+    "Section": "部分",
+    "Hyperparameter map": "超参数图",
+    "Fair comparison": "公平比较",
+    "Basins of attraction": "吸引域",
+    "Grid vs random search": "网格搜索与随机搜索",
+    "Successive halving": "逐次减半",
+    "Momentum: η × γ on the quadratic": "动量法：二次函数上的 η × γ",
+    "Adam: η × β₁ on Rosenbrock": "Adam：Rosenbrock 函数上的 η × β₁",
+    "RMSProp: η × noise σ on Himmelblau": "RMSProp：Himmelblau 函数上的 η × 噪声 σ",
+    "Random beats grid search when only η matters": "只有 η 重要时，随机搜索胜过网格搜索",
+    "Fair comparison on Rosenbrock": "Rosenbrock 函数上的公平比较",
+    "Basins of Himmelblau": "Himmelblau 函数的吸引域",
+    "Noise picks the flat minimum": "噪声选择平坦最小值",
+    "Successive halving: Adam on Rosenbrock": "逐次减半：Rosenbrock 函数上的 Adam",
+    "Std σ of the gradient noise (小批量噪声).": "梯度噪声的标准差 σ（小批量噪声）。",
+    "The map: η × one more hyperparameter": "超参数图：η × 另一个超参数",
+    "Steps per run T": "每次运行的步数 T",
+    "Second hyperparameter": "第二个超参数",
+    "Cells per axis": "每轴格数",
+    "🔍 Zoom in": "🔍 放大",
+    "↺ Full ranges": "↺ 完整范围",
+    "Colour by": "着色依据",
+    "η from": "η 从",
+    "η to": "η 到",
+    "Up to 200 × 200 = 40 000 runs.": "最多 200 × 200 = 40 000 次运行。",
+    "Around the best cell.": "围绕最优格子。",
+    "The map's learning-rate axis (log scale).": "超参数图的学习率轴（对数刻度）。",
+    "Range of {axis}": "{axis} 的范围",
+    "axis: {opt} has no {stale} — using {axis}": "axis：{opt} 没有 {stale}——改用 {axis}",
+    "{name}: {value} is outside {param}'s range [{low}, {high}]": (
+        "{name}：{value} 超出 {param} 的范围 [{low}, {high}]"
+    ),
+    "Running {runs} full runs of {steps} steps…": "正在运行 {runs} 次完整运行，每次 {steps} 步…",
+    "Every run on this map diverged: lower the learning-rate range.": (
+        "这张图上的每次运行都发散了：请降低学习率范围。"
+    ),
+    "This surface lists no minimum, so no run can reach a tolerance around it.": (
+        "这个曲面没有列出最小值，所以没有运行能达到其附近的容差。"
+    ),
+    "{res} × {res} = {runs} runs of {steps} steps; dark grey cells diverged ({share}). ★ is "
+    "the best cell. Hover for the numbers, click a cell to replay its run.": (
+        "{res} × {res} = {runs} 次运行，每次 {steps} 步；深灰色格子发散（{share}）。★ 是最优"
+        "格子。悬停查看数值，点击格子重放其运行。"
+    ),
+    "Replaying the run…": "正在重放运行…",
+    "{label}: diverged at step {step}.": "{label}：在第 {step} 步发散。",
+    "reached f − f* ≤ {tol} at step {step}": "在第 {step} 步达到 f − f* ≤ {tol}",
+    "{label}: final f − f* = {gap}. {reached}": "{label}：最终 f − f* = {gap}。{reached}",
+    "On this map η alone explains **{lr}** of the variation of log₁₀(f − f*), {sym} alone "
+    "**{y}**, the two together {both} (functional ANOVA). Ng's notes rank η first (最重要: "
+    "学习速率 α), then β₁ or momentum (次重要) — compare with this map.": (
+        "在这张图上，η 单独解释了 log₁₀(f − f*) 变化的 **{lr}**，{sym} 单独解释 **{y}**，"
+        "两者的交互作用解释 {both}（函数方差分析）。吴恩达的笔记把 η 排在第一（最重要：学习"
+        "速率 α），其次是 β₁ 或动量（次重要）——与这张图对照一下。"
+    ),
+    "**What to notice.** Dark cells are runs that blew up. On the default map (momentum on the "
+    "quadratic, λ_max = 4) the heavy ball is stable only for η·λ_max < 2(1+γ), so the edge "
+    "sits at η = 0.5 for γ = 0 and moves right as γ grows. The good region bends the other "
+    "way: the effective step is η/(1−γ), so a larger γ gets there with a smaller η — η and γ "
+    "interact, and the best cells hug the edge. Moving only floats (ranges, start) never "
+    "recompiles.": (
+        "**注意观察。** 深色格子是爆炸的运行。在默认的图上（二次函数上的动量法，λ_max = 4），"
+        "重球法只在 η·λ_max < 2(1+γ) 时稳定，所以边界在 γ = 0 时位于 η = 0.5，并随 γ 增大而"
+        "右移。好的区域朝另一方向弯曲：有效步长是 η/(1−γ)，所以更大的 γ 用更小的 η 就能达到"
+        "——η 与 γ 相互作用，最优格子紧贴边界。只改变浮点数（范围、起点）永远不会重新编译。"
+    ),
+    "Running {n} × 60 full runs of {steps} steps…": "正在运行 {n} × 60 次完整运行，每次 {steps} 步…",
+    "{surface}, {steps} steps, η from {lo} to {hi} (sidebar); every other hyperparameter at "
+    "its default. AdaDelta's η is a multiplier of its step.": (
+        "{surface}，{steps} 步，η 从 {lo} 到 {hi}（侧边栏）；其他超参数均取默认值。AdaDelta "
+        "的 η 是其步长的乘数。"
+    ),
+    "**What to notice.** Compared at one shared η, whichever optimizer happens to like that η "
+    "wins. Compared each at its own best η (★), the picture changes: SGD and momentum are "
+    "best just below the η where they diverge (✕) — the largest stable learning rate — while "
+    "RMSProp and Adam, whose steps are about η per coordinate, never blow up here but want a "
+    "very different η. The last column says how forgiving each one is.": (
+        "**注意观察。** 在同一个共享的 η 下比较，恰好适合这个 η 的优化器获胜。各自在自己的最优 "
+        "η（★）下比较，情况就变了：SGD 和动量法在它们发散的 η（✕）之下一点最好——即最大的稳定"
+        "学习率；而 RMSProp 和 Adam 每个坐标的步长约为 η，在这里从不爆炸，但需要差别很大的 η。"
+        "最后一列说明每种方法有多宽容。"
+    ),
+    "gradient noise σ": "梯度噪声 σ",
+    "Each start draws its own noise (小批量噪声).": "每个起点抽取各自的噪声（小批量噪声）。",
+    "Steps T": "步数 T",
+    "Starts per axis": "每轴起点数",
+    "seed": "随机种子",
+    "Running {starts} starts × {steps} steps…": "正在运行 {starts} 个起点 × {steps} 步…",
+    "A run ends in a minimum when it stops within {radius} of it; otherwise it has not "
+    "converged (light) or diverged (dark grey).": (
+        "运行停在某个最小值 {radius} 以内时，就算结束于该最小值；否则为未收敛（浅色）或发散"
+        "（深灰色）。"
+    ),
+    "**What to notice.** On Himmelblau the four basins (吸引域) meet along curved borders; "
+    "momentum twists them, since a run can coast through a saddle into another basin. On the "
+    "flat-vs-sharp surface the sharp minimum (平坦/尖锐最小值) owns a small basin, and noise σ "
+    "kicks runs out of it: with σ = 1 almost no run stays sharp. On Rastrigin every ripple has "
+    "its own basin — where you start decides where you end.": (
+        "**注意观察。** 在 Himmelblau 函数上，四个吸引域沿弯曲的边界相接；动量法会扭曲它们，"
+        "因为一次运行可以滑过鞍点进入另一个吸引域。在平坦与尖锐曲面上，尖锐最小值只拥有一个小的"
+        "吸引域，噪声 σ 会把运行踢出去：σ = 1 时几乎没有运行停在尖锐最小值。在 Rastrigin 函数"
+        "上，每个波纹都有自己的吸引域——从哪里出发决定了在哪里结束。"
+    ),
+    "Budget N (runs tried)": "预算 N（尝试的运行次数）",
+    "With N = {n}{largest}, the {k}×{k} grid tries only **{k} different η**; random search "
+    "(随机搜索) tries **{n}**. Mean best log₁₀(f − f*) over 200 draws: grid **{grid}**, random "
+    "**{random}** (exact expectation).": (
+        "N = {n}{largest} 时，{k}×{k} 网格只尝试 **{k} 个不同的 η**；随机搜索尝试 **{n}** 个。"
+        "200 次抽取的平均最优 log₁₀(f − f*)：网格 **{grid}**，随机 **{random}**（精确期望）。"
+    ),
+    " (the largest k² ≤ {n})": "（不超过 {n} 的最大 k²）",
+    "🔍 Coarse-to-fine: zoom the map 4× around its best cell": (
+        "🔍 从粗略到精细：围绕最优格子把图放大 4 倍"
+    ),
+    "**What to notice.** A grid (网格搜索) spends its budget repeating the same few values of "
+    "each hyperparameter: when only η matters, a 5×5 grid is a 5-point search. Random points "
+    "all have different η, so random search finds the good η sooner — the notes' reason to "
+    "prefer it when there are many hyperparameters. Then search coarse to fine (从粗略到精细): "
+    "zoom in around the best and search again.": (
+        "**注意观察。** 网格搜索把预算花在重复每个超参数的少数几个取值上：当只有 η 重要时，5×5 "
+        "网格只是 5 个点的搜索。随机点的 η 各不相同，所以随机搜索更快找到好的 η——这正是笔记在"
+        "超参数很多时推荐随机搜索的原因。然后从粗略到精细：围绕最优点放大，再搜索一次。"
+    ),
+    "Configurations n": "配置数 n",
+    "Running {n} configurations through the rounds…": "正在让 {n} 个配置逐轮运行…",
+    "Winner: η = {lr}, {axis} = {y}, f − f* = {gap}.  \nTotal cost {cost} steps = {runs} full "
+    "runs of {steps} steps. Random search with {runs} full runs would expect f − f* ≈ "
+    "{random_gap}.": (
+        "胜出者：η = {lr}，{axis} = {y}，f − f* = {gap}。  \n总成本 {cost} 步 = {runs} 次 "
+        "{steps} 步的完整运行。用 {runs} 次完整运行的随机搜索，期望 f − f* ≈ {random_gap}。"
+    ),
+    "**What to notice.** Successive halving (逐次减半, 动态资源分配) looks at many more "
+    "configurations ({n}) than the {runs} full runs its budget buys, because it stops the bad "
+    "ones early. Its risk is visible too: a configuration that starts slowly (small η) but "
+    "would end best is dropped in the first rounds, so the winner is the best *early* "
+    "performer.": (
+        "**注意观察。** 逐次减半（动态资源分配）考察的配置数（{n}）远多于其预算能买到的 {runs} "
+        "次完整运行，因为它提前停止差的配置。它的风险也清晰可见：起步慢（η 小）但最终会最好的"
+        "配置在最初几轮就被淘汰，所以胜出者是*早期*表现最好的。"
+    ),
 }
