@@ -23,4 +23,5 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("pages/ewma.py", "Exponentially weighted averages", "〰️", "ewma"),
     PageEntry("pages/gradient_check.py", "Gradient checking", "✅", "gradient-check"),
     PageEntry("pages/own_surface.py", "Your own surface", "✏️", "own-surface"),
+    PageEntry("pages/sweeps.py", "Sweeps and search", "🗺️", "sweeps"),
 )
