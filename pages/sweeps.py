@@ -305,7 +305,8 @@ first_run = not st.session_state.get(P + "_seeded")
 problems = ui_state.seed_from_url(FIELDS, P)
 if first_run:
     problems += check_axis() or check_y_range()
-    sync_widgets()
+if first_run or any(P + k not in st.session_state for k in WIDGET_KEYS):
+    sync_widgets()  # first visit, or back from another page (Streamlit dropped the widgets)
 for _key in [*(f.name for f in FIELDS), *WIDGET_KEYS]:  # keep the state of hidden sections
     if P + _key in st.session_state:
         st.session_state[P + _key] = st.session_state[P + _key]

@@ -207,3 +207,13 @@ def test_export_panel_offers_every_format_and_code():
     assert len(at.get("download_button")) == 5
     code = [c.value for c in at.code]
     assert any("optviz.run(" in c for c in code) and any("optax.sgd" in c for c in code)
+
+
+def test_leaving_and_coming_back_keeps_the_settings():
+    at = app({"opts": "sgd,adam", "adam.lr": "0.02"})
+    at.switch_page("pages/inside_optimizer.py").run()
+    assert not at.exception
+    at.switch_page("pages/playground.py").run()
+    assert not at.exception, at.exception
+    assert [r["optimizer"] for r in table(at)] == ["SGD", "Adam"]
+    assert at.session_state[P + "adam.lr"] == 0.02

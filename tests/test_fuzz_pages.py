@@ -175,3 +175,14 @@ def test_extreme_learning_rates_are_divergence_not_errors():
         or (r["final loss"] is not None and math.isfinite(r["final loss"]))
         for r in rows
     )
+
+
+@pytest.mark.parametrize("entry", PAGES[1:], ids=PAGE_IDS[1:])
+def test_leave_and_return(entry):
+    """Streamlit forgets the widgets of a page that is not drawn; coming back must still work."""
+    at = open_page(entry)
+    at.switch_page(PAGES[0].path).run()
+    at.switch_page(entry.path).run()
+    assert_healthy(at)
+    at.switch_page(PAGES[0].path).run()
+    assert_healthy(at)

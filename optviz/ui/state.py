@@ -24,6 +24,10 @@ def query_dict() -> dict[str, list[str]]:
 def seed_from_url(fields: Iterable[urlstate.Field], prefix: str) -> list[str]:
     """Copies the URL's settings into session state on a page's first run in this session.
 
+    Streamlit forgets a widget's value when a run does not draw it (another page was open), so
+    on later runs every missing key is restored from the state the page last showed (kept by
+    ``read_state``), or from its default.
+
     Args:
         fields: The page's settings.
         prefix: Session-state key prefix of the page (``"pg:"``).
@@ -33,6 +37,9 @@ def seed_from_url(fields: Iterable[urlstate.Field], prefix: str) -> list[str]:
     """
     marker = f"{prefix}_seeded"
     if st.session_state.get(marker):
+        saved = st.session_state.get(f"{prefix}_saved", {})
+        for field in fields:
+            st.session_state.setdefault(prefix + field.name, saved.get(field.name, field.default))
         return []
     state, problems = urlstate.decode(query_dict(), fields)
     for name, value in state.items():
@@ -48,12 +55,18 @@ def apply_state(values: Mapping[str, Any], fields: Iterable[urlstate.Field], pre
 
 
 def read_state(fields: Iterable[urlstate.Field], prefix: str) -> dict[str, Any]:
-    """The page state from session state (fields without a value are left out)."""
-    return {
+    """The page state from session state (fields without a value are left out).
+
+    The result is also kept under ``prefix + "_saved"`` (not a widget key, so it survives a
+    visit to another page) for ``seed_from_url`` to restore from.
+    """
+    state = {
         f.name: st.session_state[prefix + f.name]
         for f in fields
         if prefix + f.name in st.session_state
     }
+    st.session_state[f"{prefix}_saved"] = dict(state)
+    return state
 
 
 def write_url(state: Mapping[str, Any], fields: Iterable[urlstate.Field]) -> None:
