@@ -87,6 +87,10 @@ def extreme_value(kind, w, pick):
             int(pick * 3) % 3
         ]
     if kind in ("selectbox", "radio"):
+        try:
+            w.index  # noqa: B018 - AppTest formats the value outside the run; some pages'
+        except ValueError:  # format_func (a dict's .get built during the run) cannot: skip
+            return None
         return ("index", int(pick * len(w.options)) % len(w.options)) if w.options else None
     if kind == "multiselect":
         current = list(w.value)
@@ -136,7 +140,13 @@ def test_random_and_extreme_widget_values(entry, actions):
             set_widget(at, kind, w.key, value)
         except (ValueError, IndexError, KeyError):
             continue  # AppTest refused a value the browser could not send either
-        at.run()
+        try:
+            at.run()
+        except ValueError:
+            # AppTest itself (not the app: app errors land in at.exception) re-formats every
+            # select box's value outside the script run; a format_func built during the run
+            # (a dict's .get) cannot do that. The browser sends indices and is unaffected.
+            break
         assert_healthy(at)
 
 
