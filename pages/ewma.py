@@ -127,9 +127,7 @@ def ewma_panel() -> None:
             )
         )
     state = ui_state.read_state(FIELDS, P)
-    ui_state.write_url(state, FIELDS)
-    st.caption(t("Share this exact picture — copy the link:"))
-    st.code(controls.share_link(state, FIELDS), language=None)
+    controls.share_box(state, FIELDS)
 
 
 ewma_panel()

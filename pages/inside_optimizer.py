@@ -185,9 +185,7 @@ def inside_panel() -> None:
             st.error(message.format(k=run.diverged_at))
     if opt.key not in ADAM_FAMILY:
         st.caption(t("This comparison always uses Adam (its sliders show when Adam is chosen)."))
-    ui_state.write_url(state, FIELDS)
-    st.caption(t("Share this exact picture — copy the link:"))
-    st.code(controls.share_link(state, FIELDS), language=None)
+    controls.share_box(state, FIELDS)
 
 
 inside_panel()

@@ -252,9 +252,7 @@ def race_panel() -> None:
         st.plotly_chart(cached.race_3d(race), key=P + "3d")
     with st.expander(t("Export: GIF, HTML, PNG, CSV, JSON, code")):
         export_panel(race, state["view"] or "overlay")
-    ui_state.write_url(state, FIELDS)
-    st.caption(t("Share this exact picture — copy the link:"))
-    st.code(controls.share_link(state, FIELDS), language=None)
+    controls.share_box(state, FIELDS)
 
 
 race_panel()

@@ -16,6 +16,7 @@ import streamlit as st
 from optviz import urlstate
 from optviz.optimizers import Optimizer
 from optviz.surfaces import Param
+from optviz.ui import state as ui_state
 from optviz.ui.i18n import t
 
 MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
@@ -192,3 +193,10 @@ def presenter_css() -> None:
         </style>""",
         unsafe_allow_html=True,
     )
+
+
+def share_box(state: dict, fields: Sequence[urlstate.Field]) -> None:
+    """Writes the page state into the address bar and shows the link with a copy button."""
+    ui_state.write_url(state, fields)
+    st.caption(t("Share this exact picture — copy the link:"))
+    st.code(share_link(state, fields), language=None)
