@@ -347,6 +347,7 @@ def radam_update(g, state, hp, x, hess):
 def adam_observe(state, hp):
     """Moments, bias-corrected moments, correction factors and the effective rate."""
     t = jnp.maximum(state.count, 1)  # before the first step show t = 1's factors
+    tf = t.astype(jnp.float32)  # a float power: an integer one compiles to a loop
     on = hp.get("bias_correction", 1.0)
     m_hat = _correct(state.m, hp["beta1"], t, on)
     v_hat = _correct(state.v, hp["beta2"], t, on)
@@ -356,7 +357,7 @@ def adam_observe(state, hp):
         "v": state.v,
         "m_hat": m_hat,
         "v_hat": v_hat,
-        "bias_factor": jnp.stack([1.0 - hp["beta1"] ** t, 1.0 - hp["beta2"] ** t]),
+        "bias_factor": jnp.stack([1.0 - hp["beta1"] ** tf, 1.0 - hp["beta2"] ** tf]),
         "effective_lr": hp["lr"] / (jnp.sqrt(v_used) + hp["eps"]),
     }
 
