@@ -23,7 +23,7 @@ from optviz import export, plots
 from optviz.engine import MAX_STEPS
 from optviz.schedules import WARMUP
 
-FORMATS = (".gif", ".png", ".html", ".csv", ".json")
+FORMATS = (".gif", ".mp4", ".png", ".html", ".csv", ".json")
 
 EPILOG = """\
 examples:
@@ -37,8 +37,8 @@ examples:
       --schedule cosine --noise 0.2 --seed 3 --out run.csv
   python -m optviz list
 
-The output format follows the extension of --out: .gif (animated), .png (one frame),
-.html (interactive, plays offline), .csv (one row per step) or .json.
+The output format follows the extension of --out: .gif (animated), .mp4 (H.264 video),
+.png (one frame), .html (interactive, plays offline), .csv (one row per step) or .json.
 A negative value needs "=", as in --start=-1.5,2.
 """
 
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     render = commands.add_parser(
         "render",
-        help="run optimizers and write .gif, .png, .html, .csv or .json",
+        help="run optimizers and write .gif, .mp4, .png, .html, .csv or .json",
         description=(
             "Run every optimizer from the same start on the same surface and write the race.\n"
             "The format follows the extension of --out."
@@ -203,28 +203,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         required=True,
         metavar="FILE",
-        help="where to write: .gif, .png, .html, .csv or .json",
+        help="where to write: .gif, .mp4, .png, .html, .csv or .json",
     )
     out.add_argument(
         "--labels",
         metavar="LIST",
         help="comma-separated legend names, one per optimizer (default: their names)",
     )
-    out.add_argument("--title", help="title above the chart (.gif, .png, .html)")
+    out.add_argument("--title", help="title above the chart (.gif, .mp4, .png, .html)")
     out.add_argument(
-        "--fps", type=_positive_int, default=15, help="GIF frames per second (default 15)"
+        "--fps", type=_positive_int, default=15, help="GIF / MP4 frames per second (default 15)"
     )
     out.add_argument(
         "--max-frames",
         type=_positive_int,
         default=None,
-        help="most animation frames (default 80 for .gif, 150 for .html)",
+        help="most animation frames (default 80 for .gif, 150 for .mp4 and .html)",
     )
     out.add_argument(
         "--size",
         default="640x480",
         metavar="WxH",
-        help="picture size of .gif and .png in pixels (default 640x480)",
+        help="picture size of .gif, .mp4 and .png in pixels (default 640x480)",
     )
     out.add_argument(
         "--step", type=int, default=None, help=".png only: draw up to this step (default: last)"
@@ -396,7 +396,10 @@ def _render(args, parser: argparse.ArgumentParser) -> int:
     except (KeyError, ValueError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
         parser.error(str(message))
-    data = _export(suffix, surface, trajectories, labels, surface_params, args, size)
+    try:
+        data = _export(suffix, surface, trajectories, labels, surface_params, args, size)
+    except ValueError as err:
+        parser.error(str(err))
     try:
         if isinstance(data, bytes):
             out.write_bytes(data)
@@ -426,6 +429,17 @@ def _export(suffix, surface, trajectories, labels, params, args, size) -> bytes 
             params,
             fps=args.fps,
             max_frames=args.max_frames or 80,
+            size=size,
+            title=args.title,
+        )
+    if suffix == ".mp4":
+        return export.to_mp4(
+            surface,
+            trajectories,
+            labels,
+            params,
+            fps=args.fps,
+            max_frames=args.max_frames or 150,
             size=size,
             title=args.title,
         )

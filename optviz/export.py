@@ -6,6 +6,8 @@
   as the app (``optviz.plots``), each path so far, its head, a legend, a step counter and
   "diverged at step k". Text uses Noto Sans CJK when installed, so Chinese labels (动量法)
   render; frames are encoded by Pillow's own GIF writer.
+* ``to_mp4`` encodes the same frames as H.264 video with imageio-ffmpeg (the ffmpeg binary
+  comes inside its wheel), for slide decks that take video but not GIF.
 * ``to_csv`` and ``to_json`` dump the trajectories; every number is written as the shortest
   decimal that reads back as the same float32, so the files equal the run exactly.
 * ``code_snippet`` and ``optax_snippet`` write "copy as code": a few lines of Python that
@@ -135,6 +137,7 @@ class _Scene:
     legend: list[tuple[float, float]]  # where each legend entry's "diverged" suffix goes
     unit: float  # one "design pixel" at this output size (fonts and lines scale with it)
     total: int  # the last step of the longest run
+    tr: plots.Translate  # the picture's own words ("step", "diverged at step k") translated
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
@@ -214,9 +217,11 @@ def _surface_layer(surf: Surface, params, size: tuple[int, int], unit: float) ->
     return layer
 
 
-def _diverged_suffix(tr: Trajectory) -> str:
+def _diverged_suffix(run: Trajectory, tr: plots.Translate = str) -> str:
     """What a legend entry gains once its run has diverged."""
-    return "" if tr.diverged_at is None else f"  diverged at step {tr.diverged_at}"
+    if run.diverged_at is None:
+        return ""
+    return "  " + tr("diverged at step {k}").format(k=run.diverged_at)
 
 
 def _scene(
@@ -226,6 +231,7 @@ def _scene(
     params: Mapping[str, float] | None,
     size: tuple[int, int],
     title: str | None,
+    words: plots.Translate = str,
 ) -> _Scene:
     """Lays out a race picture and draws everything in it that does not move."""
     surf = plots._check(surface, trajectories, labels)
@@ -242,7 +248,7 @@ def _scene(
     swatch, gap, row_h = 26 * unit, 18 * unit, round(22 * unit)
     spots, x, rows = [], pad, 1
     for lab, tr in zip(labels, trajectories, strict=True):
-        w = swatch + _text_width(str(lab) + _diverged_suffix(tr), f_legend)
+        w = swatch + _text_width(str(lab) + _diverged_suffix(tr, words), f_legend)
         if x > pad and x + w > width - pad:
             x, rows = pad, rows + 1
         spots.append((x, rows - 1))
@@ -305,6 +311,7 @@ def _scene(
         legend=legend,
         unit=unit,
         total=max(len(tr.xy) - 1 for tr in trajectories),
+        tr=words,
     )
 
 
@@ -349,7 +356,7 @@ def _compose(scene: _Scene, layer: Image.Image, step: int) -> Image.Image:
             draw.line([(cx - r, cy + r), (cx + r, cy - r)], fill=color, width=width)
         if not show:
             continue
-        text = f"diverged at step {tr.diverged_at}"  # beside the ✕, inside the plot
+        text = scene.tr("diverged at step {k}").format(k=tr.diverged_at)  # beside the ✕
         w, h = _text_width(text, f_mark), 18 * u
         tx = end[0] + 10 * u if end[0] + 10 * u + w < plot_w else end[0] - 10 * u - w
         ty = end[1] + 8 * u if end[1] < plot_h / 2 else end[1] - 8 * u - h
@@ -366,8 +373,11 @@ def _compose(scene: _Scene, layer: Image.Image, step: int) -> Image.Image:
     f_legend = font(round(14 * u))
     for (ex, ey), tr in zip(scene.legend, scene.trajectories, strict=True):
         if tr.diverged_at is not None and step >= tr.diverged_at:
-            draw.text((ex, ey), _diverged_suffix(tr), font=f_legend, fill=_DIVERGED, anchor="lm")
-    counter = f"step {step}" if step == scene.total else f"step {step} / {scene.total}"
+            suffix = _diverged_suffix(tr, scene.tr)
+            draw.text((ex, ey), suffix, font=f_legend, fill=_DIVERGED, anchor="lm")
+    counter = f"{scene.tr('step')} {step}"
+    if step != scene.total:
+        counter += f" / {scene.total}"
     draw.text((right, top / 2), counter, font=font(round(15 * u)), fill=_TEXT, anchor="rm")
     return image
 
@@ -423,6 +433,7 @@ def to_gif(
     max_frames: int = 80,
     size: tuple[int, int] = (640, 480),
     title: str | None = None,
+    tr: plots.Translate = str,
 ) -> bytes:
     """An animated GIF of the race, for slides.
 
@@ -441,6 +452,7 @@ def to_gif(
         max_frames: Most frames; the first and the last step are always included.
         size: ``(width, height)`` in pixels.
         title: Title printed above the plot, or None.
+        tr: Translates the picture's own words ("step", "diverged at step k").
 
     Returns:
         The GIF file's bytes.
@@ -450,7 +462,7 @@ def to_gif(
     """
     if not 1 <= int(fps) <= 100:
         raise ValueError(f"fps must be between 1 and 100, got {fps}")
-    scene = _scene(surface, trajectories, labels, params, size, title)
+    scene = _scene(surface, trajectories, labels, params, size, title, tr)
     steps = [int(k) for k in plots.frame_steps(scene.total, max_frames)]
     first, last = _picture(scene, steps[0]), _picture(scene, steps[-1])
     palette = _shared_palette([first, last], [*scene.colors, *_EXACT])
@@ -483,6 +495,7 @@ def to_png(
     step: int | None = None,
     size: tuple[int, int] = (640, 480),
     title: str | None = None,
+    tr: plots.Translate = str,
 ) -> bytes:
     """One picture of the race (the same drawing as a GIF frame) as a PNG.
 
@@ -494,6 +507,7 @@ def to_png(
         step: Show the paths up to this step; None is the last step.
         size: ``(width, height)`` in pixels.
         title: Title printed above the plot, or None.
+        tr: Translates the picture's own words ("step", "diverged at step k").
 
     Returns:
         The PNG file's bytes (RGB).
@@ -501,13 +515,86 @@ def to_png(
     Raises:
         ValueError: If ``step`` is negative or past the last step, or as ``to_gif``.
     """
-    scene = _scene(surface, trajectories, labels, params, size, title)
+    scene = _scene(surface, trajectories, labels, params, size, title, tr)
     k = scene.total if step is None else int(step)
     if not 0 <= k <= scene.total:
         raise ValueError(f"step must be between 0 and {scene.total}, got {step}")
     buf = io.BytesIO()
     _picture(scene, k).save(buf, format="PNG")
     return buf.getvalue()
+
+
+MP4_BLOCK = 16  # H.264 codes 16×16 macro blocks: the video size is rounded to a multiple
+
+
+def to_mp4(
+    surface: str | Surface,
+    trajectories: Sequence[Trajectory],
+    labels: Sequence[str],
+    params: Mapping[str, float] | None = None,
+    *,
+    fps: int = 25,
+    max_frames: int = 150,
+    size: tuple[int, int] = (640, 480),
+    title: str | None = None,
+    tr: plots.Translate = str,
+) -> bytes:
+    """The race as an H.264 MP4 video (the GIF's frames, in full colour), for slide decks.
+
+    Frames are the steps of ``optviz.plots.frame_steps(total, max_frames)``, drawn exactly as
+    the GIF's; the last one is held for ``HOLD_LAST_MS``. imageio-ffmpeg pipes them to its
+    bundled ffmpeg (libx264, yuv420p, ``+faststart``), which browsers, PowerPoint and Keynote
+    play.
+
+    Args:
+        surface: The surface the runs used (key or ``Surface``).
+        trajectories: The runs.
+        labels: Legend name of each run.
+        params: Surface parameters the runs used (defaults if None).
+        fps: Frames per second.
+        max_frames: Most distinct frames; the first and the last step are always included.
+        size: ``(width, height)`` in pixels, rounded to multiples of 16.
+        title: Title printed above the plot, or None.
+        tr: Translates the picture's own words ("step", "diverged at step k").
+
+    Returns:
+        The MP4 file's bytes.
+
+    Raises:
+        ValueError: As ``to_gif``.
+    """
+    import tempfile
+    import warnings
+
+    import imageio_ffmpeg
+
+    if not 1 <= int(fps) <= 60:
+        raise ValueError(f"fps must be between 1 and 60, got {fps}")
+    width, height = (max(MP4_BLOCK, round(int(v) / MP4_BLOCK) * MP4_BLOCK) for v in size)
+    scene = _scene(surface, trajectories, labels, params, (width, height), title, tr)
+    steps = [int(k) for k in plots.frame_steps(scene.total, max_frames)]
+    hold = max(round(HOLD_LAST_MS / 1000 * int(fps)), 1)  # repeats of the last frame
+    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
+        # JAX warns on any fork; subprocess forks and at once execs ffmpeg, which is safe
+        warnings.filterwarnings("ignore", r"os\.fork\(\) was called", RuntimeWarning)
+        path = Path(folder) / "race.mp4"
+        writer = imageio_ffmpeg.write_frames(
+            str(path),
+            (width, height),
+            fps=int(fps),
+            codec="libx264",
+            macro_block_size=MP4_BLOCK,
+            ffmpeg_log_level="error",
+            output_params=["-movflags", "+faststart"],
+        )
+        writer.send(None)  # start ffmpeg
+        picture = None
+        for picture in _frames(scene, steps):
+            writer.send(np.asarray(picture.convert("RGB")))
+        for _ in range(hold):
+            writer.send(np.asarray(picture.convert("RGB")))
+        writer.close()
+        return path.read_bytes()
 
 
 # ----------------------------------------------------------------------------- CSV and JSON

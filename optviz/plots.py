@@ -22,7 +22,7 @@ import base64
 import functools
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -55,6 +55,13 @@ UIREVISION = "optviz"  # constant: a zoom survives reruns that rebuild the figur
 FRAME_MS = 40  # one animation frame at 1× speed
 SPEEDS = (("0.5×", 2 * FRAME_MS), ("1×", FRAME_MS), ("2×", FRAME_MS // 2))
 CLICK_GRID = 41  # click targets per axis
+Translate = Callable[[str], str]
+"""The ``tr`` argument of every builder: English text in, the reader's language out.
+
+Visible words (legend names, hover text, button labels, axis titles) go through it; the
+default ``str`` keeps English. Names of hidden traces ("iso-lines", "heads", "click-grid")
+stay English: they are identifiers, never shown.
+"""
 _WHITEN = 0.35  # share of white mixed into the colormap, so coloured paths stand out
 
 
@@ -325,7 +332,9 @@ def _declutter(u: Sequence[float], v: Sequence[float], du=0.22, dv=0.07) -> list
     return [math.isfinite(a) for a, _ in shown]
 
 
-def _diverged_trace(surf: Surface, trajectories, labels, colors=None, **kw) -> dict | None:
+def _diverged_trace(
+    surf: Surface, trajectories, labels, colors=None, tr: Translate = str, **kw
+) -> dict | None:
     """Red ✕ marks where the diverged paths end, with "diverged at step k", or None.
 
     The ✕ is outlined in the run's colour; the text is printed where it does not overlap
@@ -334,20 +343,21 @@ def _diverged_trace(surf: Surface, trajectories, labels, colors=None, **kw) -> d
     colors = colors or [color(i) for i in range(len(trajectories))]
     xs, ys, texts, hovers, positions, outlines = [], [], [], [], [], []
     (x0, x1), (y0, y1) = surf.bounds
-    for tr, label, col in zip(trajectories, labels, colors, strict=True):
-        if tr.diverged_at is None:
+    for run, label, col in zip(trajectories, labels, colors, strict=True):
+        if run.diverged_at is None:
             continue
-        end = _visible_end(tr, surf.bounds)
+        end = _visible_end(run, surf.bounds)
         if end is None:
             continue
-        j = _last_valid(tr)
-        why = f" ({tr.diverged_reason})" if tr.diverged_reason else ""
+        j = _last_valid(run)
+        why = f" ({tr(run.diverged_reason)})" if run.diverged_reason else ""
         xs.append(float(end[0]))
         ys.append(float(end[1]))
-        texts.append(f"diverged at step {tr.diverged_at}")
+        texts.append(tr("diverged at step {k}").format(k=run.diverged_at))
+        last = tr("last point")
         hovers.append(
-            f"{label}: diverged at step {tr.diverged_at}{why}<br>"
-            f"last point ({tr.xy[j, 0]:.3g}, {tr.xy[j, 1]:.3g})"
+            tr("{label}: diverged at step {k}").format(label=label, k=run.diverged_at)
+            + f"{why}<br>{last} ({run.xy[j, 0]:.3g}, {run.xy[j, 1]:.3g})"
         )
         outlines.append(col)
         vertical = "bottom" if end[1] > 0.5 * (y0 + y1) else "top"  # text inside the window
@@ -379,7 +389,7 @@ def _diverged_trace(surf: Surface, trajectories, labels, colors=None, **kw) -> d
     )
 
 
-def _known_points_trace(surf: Surface, **kw) -> dict | None:
+def _known_points_trace(surf: Surface, tr: Translate = str, **kw) -> dict | None:
     """Known minima (★) and saddles (×) of the surface, or None if it lists none."""
     pts = [(m, "star", "minimum") for m in surf.minima]
     pts += [(s, "x-thin", "saddle") for s in surf.saddles]
@@ -391,7 +401,7 @@ def _known_points_trace(surf: Surface, **kw) -> dict | None:
         y=[float(p[1]) for p, _, _ in pts],
         mode="markers",
         name="known minima / saddles",
-        hovertext=[f"{kind} ({p[0]:.4g}, {p[1]:.4g})" for p, _, kind in pts],
+        hovertext=[f"{tr(kind)} ({p[0]:.4g}, {p[1]:.4g})" for p, _, kind in pts],
         hoverinfo="text",
         marker=dict(
             symbol=[s for _, s, _ in pts],
@@ -404,9 +414,10 @@ def _known_points_trace(surf: Surface, **kw) -> dict | None:
     )
 
 
-def _path_trace(tr: Trajectory, label: str, i: int, **kw) -> dict:
+def _path_trace(run: Trajectory, label: str, i: int, tr: Translate = str, **kw) -> dict:
     """The faint full path of one run (already NaN-cut at divergence)."""
-    xy = np.asarray(tr.xy, np.float32)
+    xy = np.asarray(run.xy, np.float32)
+    step = tr("step")
     return dict(
         type="scatter",
         x=xy[:, 0],
@@ -417,7 +428,7 @@ def _path_trace(tr: Trajectory, label: str, i: int, **kw) -> dict:
         line=dict(color=color(i), width=2),
         marker=dict(color=color(i), size=3),
         opacity=0.6,
-        hovertemplate=f"{label}<br>step %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})"
+        hovertemplate=f"{label}<br>{step} %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})"
         "<extra></extra>",
         **kw,
     )
@@ -491,7 +502,9 @@ def _as_list(a: np.ndarray) -> list:
     return [None if not math.isfinite(v) else round(v, 5) for v in np.asarray(a).tolist()]
 
 
-def _animation_controls(steps: np.ndarray, y: float = 0.0) -> tuple[list, list]:
+def _animation_controls(
+    steps: np.ndarray, y: float = 0.0, tr: Translate = str
+) -> tuple[list, list]:
     """(updatemenus, sliders): Play, Pause, speeds and a scrubber with one step per frame."""
 
     def play(ms):
@@ -504,8 +517,8 @@ def _animation_controls(steps: np.ndarray, y: float = 0.0) -> tuple[list, list]:
     menus = [
         dict(
             buttons=[
-                dict(label="▶ Play", method="animate", args=play(FRAME_MS)),
-                dict(label="❚❚ Pause", method="animate", args=pause),
+                dict(label=tr("▶ Play"), method="animate", args=play(FRAME_MS)),
+                dict(label=tr("❚❚ Pause"), method="animate", args=pause),
             ],
             x=0.0,
             xanchor="left",
@@ -531,7 +544,7 @@ def _animation_controls(steps: np.ndarray, y: float = 0.0) -> tuple[list, list]:
         y=y,
         yanchor="top",
         pad=dict(t=30, b=0),
-        currentvalue=dict(prefix="step ", visible=True, xanchor="right"),
+        currentvalue=dict(prefix=tr("step") + " ", visible=True, xanchor="right"),
         transition=dict(duration=0),
         steps=[
             dict(method="animate", label=str(int(k)), args=[[str(int(k))], scrub]) for k in steps
@@ -550,7 +563,7 @@ def _axes(bounds, **extra) -> tuple[dict, dict]:
     )
 
 
-def _click_grid(bounds, **kw) -> dict:
+def _click_grid(bounds, tr: Translate = str, **kw) -> dict:
     """Invisible scatter points over the window, so Streamlit's ``on_select`` gets a click."""
     (x0, x1), (y0, y1) = bounds
     gx, gy = np.meshgrid(
@@ -564,7 +577,7 @@ def _click_grid(bounds, **kw) -> dict:
         mode="markers",
         name="click-grid",
         marker=dict(size=12, opacity=0, color="black"),
-        hovertemplate="start here (%{x:.2f}, %{y:.2f})<extra></extra>",
+        hovertemplate=tr("start here") + " (%{x:.2f}, %{y:.2f})<extra></extra>",
         showlegend=False,
         **kw,
     )
@@ -585,6 +598,7 @@ def trajectory_figure(
     show_minima: bool = True,
     clickable: bool = True,
     title: str | None = None,
+    tr: Translate = str,
 ) -> go.Figure:
     """The animated overlay: paths on the surface, heads moving in the browser.
 
@@ -605,6 +619,7 @@ def trajectory_figure(
         show_minima: Mark the surface's known minima (★) and saddles (×).
         clickable: Add the invisible click grid (click-to-set-start with ``on_select``).
         title: Figure title, or None.
+        tr: Translates the figure's own words (see ``Translate``).
 
     Returns:
         A ``go.Figure`` (treat as read-only when cached).
@@ -614,17 +629,17 @@ def trajectory_figure(
     image, iso = _background(surf, key, 160, 14)
     data = [iso]
     runs = enumerate(zip(trajectories, labels, strict=True))
-    data += [_path_trace(tr, lab, i) for i, (tr, lab) in runs]
-    diverged = _diverged_trace(surf, trajectories, labels)
+    data += [_path_trace(run, lab, i, tr) for i, (run, lab) in runs]
+    diverged = _diverged_trace(surf, trajectories, labels, tr=tr)
     if diverged is not None:
         data.append(diverged)
-    known = _known_points_trace(surf) if show_minima else None
+    known = _known_points_trace(surf, tr) if show_minima else None
     if known is not None:
         data.append(known)
     click_index = None
     if clickable:
         click_index = len(data)
-        data.append(_click_grid(surf.bounds))
+        data.append(_click_grid(surf.bounds, tr))
     heads_index = len(data)
 
     total = max((len(tr.xy) - 1 for tr in trajectories), default=0)
@@ -669,7 +684,7 @@ def trajectory_figure(
     frame_list = []
     if animate:
         plot_px = max(height - top - 110, 100)  # height of the plotting area
-        menus, sliders = _animation_controls(steps, y=-45 / plot_px)
+        menus, sliders = _animation_controls(steps, y=-45 / plot_px, tr=tr)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         frame_list = [
             {
@@ -691,6 +706,7 @@ def small_multiples(
     cols: int = 2,
     max_frames: int = 150,
     height_per_row: int = 330,
+    tr: Translate = str,
 ) -> go.Figure:
     """One panel per run on the same axes, all heads moving together.
 
@@ -706,6 +722,7 @@ def small_multiples(
         cols: Panels per row.
         max_frames: Most animation frames.
         height_per_row: Pixels per row of panels.
+        tr: Translates the figure's own words (see ``Translate``).
 
     Returns:
         A ``go.Figure`` with frames, Play/Pause, speeds and a scrubber.
@@ -735,17 +752,17 @@ def small_multiples(
     start = 0 if animate else -1
     data, images, heads = [], [], []
     layout_axes = {}
-    for i, (tr, lab) in enumerate(zip(trajectories, labels, strict=True)):
+    for i, (run, lab) in enumerate(zip(trajectories, labels, strict=True)):
         sub = fig.get_subplot(i // cols + 1, i % cols + 1)
         xname, yname = sub.xaxis.plotly_name, sub.yaxis.plotly_name  # "xaxis2", "yaxis2"
         xref, yref = xname.replace("axis", ""), yname.replace("axis", "")  # "x2", "y2"
         refs = dict(xaxis=xref, yaxis=yref)
         image, iso = _background(surf, key, 120, 12, xref, yref)
         images.append(image)
-        data += [iso, _path_trace(tr, lab, i, **refs, showlegend=False)]
+        data += [iso, _path_trace(run, lab, i, tr, **refs, showlegend=False)]
         for extra in (
-            _diverged_trace(surf, [tr], [lab], [color(i)], **refs),
-            _known_points_trace(surf, **refs),
+            _diverged_trace(surf, [run], [lab], [color(i)], tr, **refs),
+            _known_points_trace(surf, tr, **refs),
         ):
             if extra is not None:
                 data.append(extra)
@@ -784,7 +801,7 @@ def small_multiples(
     frame_list = None
     if animate:
         plot_px = height_per_row * rows - 40  # height of the plotting area
-        menus, sliders = _animation_controls(steps, y=-45 / plot_px)
+        menus, sliders = _animation_controls(steps, y=-45 / plot_px, tr=tr)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         frame_list = [
             {
@@ -806,6 +823,7 @@ def surface_3d(
     labels: Sequence[str],
     params: Mapping[str, float] | None = None,
     n: int = 80,
+    tr: Translate = str,
 ) -> go.Figure:
     """A static 3D view: the loss surface with each path lifted slightly above it.
 
@@ -818,6 +836,7 @@ def surface_3d(
         labels: Legend name of each run.
         params: Surface parameters (defaults if None).
         n: Grid points per axis of the surface mesh.
+        tr: Translates the figure's own words (see ``Translate``).
 
     Returns:
         A ``go.Figure``: one ``go.Surface`` then one ``go.Scatter3d`` per run.
@@ -837,13 +856,14 @@ def surface_3d(
             colorscale=COLORSCALE,
             showscale=False,
             opacity=0.95,
-            name="loss",
+            name=tr("loss"),
             hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{z:.4g}<extra></extra>",
         )
     ]
-    for i, (tr, lab) in enumerate(zip(trajectories, labels, strict=True)):
-        xy = np.asarray(tr.xy, np.float64)
-        loss = np.asarray(tr.loss, np.float64)
+    step = tr("step")
+    for i, (run, lab) in enumerate(zip(trajectories, labels, strict=True)):
+        xy = np.asarray(run.xy, np.float64)
+        loss = np.asarray(run.loss, np.float64)
         (x0, x1), (y0, y1) = surf.bounds
         out = ~((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
         px, py, pz = (np.where(out, np.nan, a) for a in (xy[:, 0], xy[:, 1], loss + lift))
@@ -855,7 +875,7 @@ def surface_3d(
                 mode="lines",
                 name=lab,
                 line=dict(color=color(i), width=6),
-                hovertemplate=f"{lab}<br>step %{{pointNumber}}<br>f = %{{z:.4g}}<extra></extra>",
+                hovertemplate=f"{lab}<br>{step} %{{pointNumber}}<br>f = %{{z:.4g}}<extra></extra>",
             )
         )
     (x0, x1), (y0, y1) = surf.bounds
@@ -876,7 +896,9 @@ def surface_3d(
     return go.Figure(data=data, layout=layout)
 
 
-def loss_figure(trajectories: Sequence[Trajectory], labels: Sequence[str]) -> go.Figure:
+def loss_figure(
+    trajectories: Sequence[Trajectory], labels: Sequence[str], tr: Translate = str
+) -> go.Figure:
     """Loss against step on a log axis, one line per run, divergence marked.
 
     If any loss is ≤ 0 (a log axis cannot show it), every curve is shifted to
@@ -885,6 +907,7 @@ def loss_figure(trajectories: Sequence[Trajectory], labels: Sequence[str]) -> go
     Args:
         trajectories: The runs.
         labels: Legend name of each run.
+        tr: Translates the figure's own words (see ``Translate``).
 
     Returns:
         A ``go.Figure``: one line per run, then one ✕ trace if any run diverged. Its
@@ -902,7 +925,8 @@ def loss_figure(trajectories: Sequence[Trajectory], labels: Sequence[str]) -> go
         axis_title = f"f − f_min + ε<br>(f_min = {f_min:.4g}, ε = {eps:.0e})"
     data = []
     marks_x, marks_y, marks_text, marks_hover, marks_color = [], [], [], [], []
-    for i, (tr, lab, loss) in enumerate(zip(trajectories, labels, losses, strict=True)):
+    step = tr("step")
+    for i, (run, lab, loss) in enumerate(zip(trajectories, labels, losses, strict=True)):
         y = loss - shift
         data.append(
             dict(
@@ -912,15 +936,17 @@ def loss_figure(trajectories: Sequence[Trajectory], labels: Sequence[str]) -> go
                 mode="lines",
                 name=lab,
                 line=dict(color=color(i), width=2),
-                hovertemplate=f"{lab}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+                hovertemplate=f"{lab}<br>{step} %{{x}}<br>%{{y:.4g}}<extra></extra>",
             )
         )
-        j = _last_valid(tr)
-        if tr.diverged_at is not None and j >= 0:
+        j = _last_valid(run)
+        if run.diverged_at is not None and j >= 0:
             marks_x.append(j)
             marks_y.append(float(y[j]))
-            marks_text.append(f"diverged at step {tr.diverged_at}")
-            marks_hover.append(f"{lab}: diverged at step {tr.diverged_at}")
+            marks_text.append(tr("diverged at step {k}").format(k=run.diverged_at))
+            marks_hover.append(
+                tr("{label}: diverged at step {k}").format(label=lab, k=run.diverged_at)
+            )
             marks_color.append(color(i))
     if marks_x:
         logs = np.log10(np.maximum(every - shift, 1e-300))  # where the marks sit, 0..1
@@ -955,7 +981,7 @@ def loss_figure(trajectories: Sequence[Trajectory], labels: Sequence[str]) -> go
     layout = dict(
         height=360,
         uirevision=UIREVISION,
-        xaxis=dict(title=dict(text="step t"), rangemode="tozero"),
+        xaxis=dict(title=dict(text=tr("step t")), rangemode="tozero"),
         yaxis=dict(type="log", title=dict(text=axis_title), exponentformat="power"),
         margin=dict(l=85, r=15, t=30, b=50),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
@@ -1012,13 +1038,14 @@ def race_table(
     return rows
 
 
-def state_figure(traj: Trajectory, names: Sequence[str]) -> go.Figure:
+def state_figure(traj: Trajectory, names: Sequence[str], tr: Translate = str) -> go.Figure:
     """Optimizer state over time: one panel per state entry, a line per coordinate.
 
     Args:
         traj: A run.
         names: Keys of ``traj.state`` (e.g. ``"velocity"``, ``"m_hat"``, ``"v_hat"``,
             ``"effective_lr"``).
+        tr: Translates the figure's own words (see ``Translate``).
 
     Returns:
         A ``go.Figure`` with ``len(names)`` stacked panels sharing the step axis and two lines
@@ -1048,12 +1075,13 @@ def state_figure(traj: Trajectory, names: Sequence[str]) -> go.Figure:
                     mode="lines",
                     name=f"{name} x{'₁₂'[c]}",
                     line=dict(color=color(r), dash=dash, width=2),
-                    hovertemplate=f"{name} x{'₁₂'[c]}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+                    hovertemplate=f"{name} x{'₁₂'[c]}<br>{tr('step')} %{{x}}<br>%{{y:.4g}}"
+                    "<extra></extra>",
                 ),
                 row=r + 1,
                 col=1,
             )
-    fig.update_xaxes(title_text="step t", row=rows, col=1)
+    fig.update_xaxes(title_text=tr("step t"), row=rows, col=1)
     fig.update_layout(
         height=180 * rows + 80,
         uirevision=UIREVISION,
@@ -1070,6 +1098,7 @@ def surface_figure(
     *,
     start: tuple[float, float] | None = None,
     height: int = 560,
+    tr: Translate = str,
 ) -> go.Figure:
     """The surface alone (background, iso-lines, known points) with the start marked.
 
@@ -1081,11 +1110,14 @@ def surface_figure(
         params: Surface parameters (defaults if None).
         start: Start point to mark, or None.
         height: Figure height in pixels.
+        tr: Translates the figure's own words (see ``Translate``).
 
     Returns:
         A static ``go.Figure``.
     """
-    fig = trajectory_figure(surface, [], [], params, frames=False, clickable=False, height=height)
+    fig = trajectory_figure(
+        surface, [], [], params, frames=False, clickable=False, height=height, tr=tr
+    )
     if start is not None:
         fig.add_trace(
             go.Scatter(
@@ -1093,7 +1125,7 @@ def surface_figure(
                 y=[start[1]],
                 mode="markers+text",
                 marker={"size": 16, "color": "#d62728", "symbol": "circle-open", "line_width": 3},
-                text=["start"],
+                text=[tr("start")],
                 textposition="top center",
                 name="start",
                 hoverinfo="skip",

@@ -937,11 +937,16 @@ def _log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     return vals, texts
 
 
-def axis_title(name: str) -> str:
-    """Axis title of a second-axis hyperparameter, e.g. ``momentum γ``."""
+def axis_title(name: str, tr: plots.Translate = str) -> str:
+    """Axis title of a second-axis hyperparameter, e.g. ``momentum γ`` (``动量 γ``).
+
+    Args:
+        name: The hyperparameter's key (``"momentum"``, ``"beta1"``, ``"noise"``, ...).
+        tr: Translates the hyperparameter's word (the symbol stays).
+    """
     sym = {"gamma": "γ", "momentum": "γ", "beta1": "β₁", "beta2": "β₂", "rho": "ρ"}
     sym |= {"noise": "σ", "dampening": "τ", "weight_decay": "λ", "damping": "δ"}
-    return f"{name} {sym.get(name, '')}".strip()
+    return f"{tr(name)} {sym.get(name, '')}".strip()
 
 
 def _click_subsample(n: int, most: int) -> np.ndarray:
@@ -955,6 +960,7 @@ def map_figure(
     pick: tuple[int, int] | None = None,
     height: int = 520,
     click_cells: int = 64,
+    tr: plots.Translate = str,
 ) -> go.Figure:
     """The hyperparameter map: a heatmap of real runs, divergence in dark grey, clickable.
 
@@ -971,6 +977,8 @@ def map_figure(
         pick: The cell being replayed, or None.
         height: Pixels.
         click_cells: Most click targets per axis.
+        tr: Translates the figure's words (legend, hover, axis titles); trace names that code
+            looks up (``"runs"``, ``"diverged"``, ``"never reached"``, ``"click-grid"``) stay.
 
     Returns:
         A ``go.Figure``; x is log10 η (ticks labelled with η), y the second hyperparameter.
@@ -979,7 +987,7 @@ def map_figure(
     lx = np.log10(hmap.lrs).astype(np.float32)
     ys = hmap.ys.astype(np.float32)
     gap, div, hit = hmap.gap, hmap.diverged, hmap.steps_to_tol
-    ytitle = axis_title(s.axis)
+    ytitle = axis_title(s.axis, tr)
     custom = np.stack(
         [
             hmap.lrs[:, None] * np.ones_like(gap),
@@ -990,11 +998,14 @@ def map_figure(
     ).transpose(1, 0, 2)  # (n_y, n_lr, 3): heatmap rows follow y
     hover = (
         "η = %{customdata[0]:.4g}<br>" + ytitle + " = %{y:.4g}<br>"
-        "f − f* = %{customdata[1]:.3g}<br>steps to tol = %{customdata[2]:.0f}<extra></extra>"
+        "f − f* = %{customdata[1]:.3g}<br>"
+        + tr("steps to tol")
+        + " = %{customdata[2]:.0f}<extra></extra>"
     )
+    diverged = tr("diverged")
     if color == "steps":
         z = np.where(hit >= 0, hit, np.nan).T.astype(np.float32)
-        scale, bar = "Viridis", f"steps to<br>f − f* ≤ {TOL:g}"
+        scale, bar = "Viridis", tr("steps to<br>f − f* ≤ {tol}").format(tol=f"{TOL:g}")
     elif color == "diverged":
         z = np.where(div, np.nan, 0.0).T.astype(np.float32)
         scale, bar = [[0, "#bfe3c9"], [1, "#bfe3c9"]], None
@@ -1022,13 +1033,14 @@ def map_figure(
             colorscale=[[0, DIVERGED_GREY], [1, DIVERGED_GREY]],
             showscale=False,
             hovertemplate="η = %{x:.3f} (log₁₀)<br>" + ytitle + " = %{y:.4g}<br>"
-            "<b>diverged</b><extra></extra>",
+            f"<b>{diverged}</b><extra></extra>",
             name="diverged",
         ),
     ]
-    keys = [("diverged (发散)", DIVERGED_GREY)]
+    keys = [(tr("diverged (发散)"), DIVERGED_GREY)]
     if color == "steps":
         never = (hit < 0) & ~div
+        never_text = tr("never reached f − f* ≤ {tol}").format(tol=f"{TOL:g}")
         data.append(
             dict(
                 type="heatmap",
@@ -1038,13 +1050,13 @@ def map_figure(
                 colorscale=[[0, NEVER_GREY], [1, NEVER_GREY]],
                 showscale=False,
                 hovertemplate="η = %{x:.3f} (log₁₀)<br>" + ytitle + " = %{y:.4g}<br>"
-                f"never reached f − f* ≤ {TOL:g}<extra></extra>",
+                f"{never_text}<extra></extra>",
                 name="never reached",
             )
         )
-        keys.append((f"never reached f − f* ≤ {TOL:g}", NEVER_GREY))
+        keys.append((never_text, NEVER_GREY))
     if color == "diverged":
-        keys.append(("converged or still going", "#bfe3c9"))
+        keys.append((tr("converged or still going"), "#bfe3c9"))
     data += [_legend_key(label, col) for label, col in keys]
     best = hmap.best()
     if best is not None:
@@ -1055,10 +1067,10 @@ def map_figure(
                 x=[float(lx[i])],
                 y=[float(ys[j])],
                 mode="markers",
-                name="best cell",
+                name=tr("best cell"),
                 marker=dict(symbol="star", size=16, color="white", line=dict(width=1.5)),
-                hovertemplate=f"best: η = {hmap.lrs[i]:.4g}, {ytitle} = {hmap.ys[j]:.4g}<br>"
-                f"f − f* = {hmap.gap[i, j]:.3g}<extra></extra>",
+                hovertemplate=f"{tr('best')}: η = {hmap.lrs[i]:.4g}, {ytitle} = "
+                f"{hmap.ys[j]:.4g}<br>f − f* = {hmap.gap[i, j]:.3g}<extra></extra>",
             )
         )
     if pick is not None:
@@ -1069,7 +1081,7 @@ def map_figure(
                 x=[float(lx[i])],
                 y=[float(ys[j])],
                 mode="markers",
-                name="replayed",
+                name=tr("replayed"),
                 marker=dict(symbol="circle-open", size=18, color="#D55E00", line=dict(width=3)),
                 hoverinfo="skip",
             )
@@ -1088,7 +1100,7 @@ def map_figure(
             mode="markers",
             name="click-grid",
             marker=dict(size=max(6, 600 // max(len(ci), 1)), opacity=0, color="black"),
-            hovertemplate="click: replay η = %{text}<extra></extra>",
+            hovertemplate=tr("click: replay") + " η = %{text}<extra></extra>",
             text=[f"{hmap.lrs[a]:.3g}, {ytitle} = {hmap.ys[b]:.3g}" for a, b in cells],
             showlegend=False,
         )
@@ -1099,7 +1111,7 @@ def map_figure(
         height=height,
         margin=dict(l=60, r=20, t=30, b=50),
         xaxis=dict(
-            title=dict(text="learning rate η (log scale)"),
+            title=dict(text=tr("learning rate η (log scale)")),
             tickvals=tv,
             ticktext=tt,
             range=[math.log10(s.lr_range[0]), math.log10(s.lr_range[1])],
@@ -1116,7 +1128,7 @@ def map_figure(
     return go.Figure(data=data, layout=layout)
 
 
-def fair_figure(curves: Sequence[Curve], height: int = 440) -> go.Figure:
+def fair_figure(curves: Sequence[Curve], height: int = 440, tr: plots.Translate = str) -> go.Figure:
     """Final ``f − f*`` against η, one line per optimizer, its best η starred.
 
     Diverged learning rates leave a gap and get a ✕ at the first one, at the top.
@@ -1124,6 +1136,7 @@ def fair_figure(curves: Sequence[Curve], height: int = 440) -> go.Figure:
     Args:
         curves: From ``fair_comparison``.
         height: Pixels.
+        tr: Translates the figure's words (optimizer names included).
 
     Returns:
         A ``go.Figure`` with log axes.
@@ -1132,7 +1145,7 @@ def fair_figure(curves: Sequence[Curve], height: int = 440) -> go.Figure:
     finite = np.concatenate([c.gap[np.isfinite(c.gap)] for c in curves] or [np.empty(0)])
     top = float(finite.max()) * 3 if finite.size else 1.0
     for i, c in enumerate(curves):
-        name = OPTIMIZERS[c.optimizer].name
+        name = tr(OPTIMIZERS[c.optimizer].name)
         col = plots.color(i)
         data.append(
             dict(
@@ -1161,8 +1174,8 @@ def fair_figure(curves: Sequence[Curve], height: int = 440) -> go.Figure:
                     legendgroup=name,
                     showlegend=False,
                     marker=dict(symbol="star", size=16, color=col, line=dict(width=1)),
-                    hovertemplate=f"{name} at its best<br>η* = %{{x:.3g}}<br>"
-                    "f − f* = %{y:.3g}<extra></extra>",
+                    hovertemplate=tr("{name} at its best").format(name=name)
+                    + "<br>η* = %{x:.3g}<br>f − f* = %{y:.3g}<extra></extra>",
                 )
             )
         if c.diverges_from is not None:
@@ -1176,14 +1189,15 @@ def fair_figure(curves: Sequence[Curve], height: int = 440) -> go.Figure:
                     legendgroup=name,
                     showlegend=False,
                     marker=dict(symbol="x", size=12, color=col, line=dict(width=1)),
-                    hovertemplate=f"{name} diverges from η = %{{x:.3g}}<extra></extra>",
+                    hovertemplate=tr("{name} diverges from η").format(name=name)
+                    + " = %{x:.3g}<extra></extra>",
                 )
             )
     layout = dict(
         height=height,
         margin=dict(l=70, r=20, t=30, b=50),
-        xaxis=dict(type="log", title=dict(text="learning rate η"), exponentformat="power"),
-        yaxis=dict(type="log", title=dict(text="final f − f*"), exponentformat="power"),
+        xaxis=dict(type="log", title=dict(text=tr("learning rate η")), exponentformat="power"),
+        yaxis=dict(type="log", title=dict(text=tr("final f − f*")), exponentformat="power"),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
         hovermode="closest",
     )
@@ -1199,7 +1213,9 @@ def basin_colors(bmap: BasinMap) -> list[str]:
     ]
 
 
-def basin_figure(bmap: BasinMap, surface: str, height: int = 520) -> go.Figure:
+def basin_figure(
+    bmap: BasinMap, surface: str, height: int = 520, tr: plots.Translate = str
+) -> go.Figure:
     """Start points coloured by the minimum their run ends in (a discrete heatmap).
 
     The class code is ``label + 2``: 0 diverged, 1 not converged, 2.. the minima. Minima are
@@ -1209,6 +1225,7 @@ def basin_figure(bmap: BasinMap, surface: str, height: int = 520) -> go.Figure:
         bmap: From ``basin_map``.
         surface: Surface key (iso-lines, window).
         height: Pixels.
+        tr: Translates the figure's words.
 
     Returns:
         A ``go.Figure``.
@@ -1236,14 +1253,19 @@ def basin_figure(bmap: BasinMap, surface: str, height: int = 520) -> go.Figure:
             showscale=not many,
             colorbar=dict(
                 tickvals=list(range(k)),
-                ticktext=["diverged", "not converged", *bmap.basins.names],
-                title=dict(text="ends in"),
+                ticktext=[tr("diverged"), tr("not converged"), *bmap.basins.names],
+                title=dict(text=tr("ends in")),
                 len=0.9,
             ),
             customdata=custom.astype(np.float32),
-            hovertemplate="start (%{x:.2f}, %{y:.2f})<br>ends at (%{customdata[0]:.3f}, "
-            "%{customdata[1]:.3f})<br>minimum #%{customdata[2]:.0f} (0: none, -1: diverged)"
-            "<extra></extra>",
+            hovertemplate=tr("start")
+            + " (%{x:.2f}, %{y:.2f})<br>"
+            + tr("ends at")
+            + " (%{customdata[0]:.3f}, %{customdata[1]:.3f})<br>"
+            + tr("minimum")
+            + " #%{customdata[2]:.0f} ("
+            + tr("0: none, -1: diverged")
+            + ")<extra></extra>",
             name="basins",
         ),
         dict(
@@ -1272,7 +1294,7 @@ def basin_figure(bmap: BasinMap, surface: str, height: int = 520) -> go.Figure:
                 line=dict(width=1.5, color="black"),
             ),
             text=bmap.basins.names,
-            hovertemplate="minimum %{text}<extra></extra>",
+            hovertemplate=tr("minimum") + " %{text}<extra></extra>",
             showlegend=False,
         )
     )
@@ -1282,14 +1304,14 @@ def basin_figure(bmap: BasinMap, surface: str, height: int = 520) -> go.Figure:
         margin=dict(l=55, r=20, t=30, b=50),
         xaxis=dict(
             range=[x0, x1],
-            title=dict(text="start x₁"),
+            title=dict(text=tr("start x₁")),
             showgrid=False,
             zeroline=False,
             constrain="domain",
         ),
         yaxis=dict(
             range=[y0, y1],
-            title=dict(text="start x₂"),
+            title=dict(text=tr("start x₂")),
             showgrid=False,
             zeroline=False,
             scaleanchor="x",
@@ -1301,11 +1323,28 @@ def basin_figure(bmap: BasinMap, surface: str, height: int = 520) -> go.Figure:
     return go.Figure(data=data, layout=layout)
 
 
-def share_rows(bmap: BasinMap) -> tuple[list[str], np.ndarray, list[str]]:
+def group_label(group: str, tr: plots.Translate = str) -> str:
+    """A basin group's name (``Basins.groups``, made by ``basin_minima``) through ``tr``.
+
+    ``"global minimum (0, 0)"``, ``"local minima, ring {r}"`` and ``"minimum {name}"`` are
+    translated as templates; anything else as a whole.
+    """
+    ring = "local minima, ring "
+    if group.startswith(ring):
+        return tr("local minima, ring {r}").format(r=group[len(ring) :])
+    if group.startswith("minimum ("):
+        return tr("minimum {name}").format(name=group[len("minimum ") :])
+    return tr(group)
+
+
+def share_rows(
+    bmap: BasinMap, tr: plots.Translate = str
+) -> tuple[list[str], np.ndarray, list[str]]:
     """Names, shares and colours of the bars: one per basin group, then the failures.
 
     Groups are the minima themselves, or on Rastrigin the global minimum and the rings of
-    local minima around it; "not converged" and "diverged" come last.
+    local minima around it; "not converged" and "diverged" come last. ``tr`` translates the
+    names (see ``group_label``).
     """
     k = len(bmap.basins.points)
     share = shares(bmap.labels, k)
@@ -1318,14 +1357,18 @@ def share_rows(bmap: BasinMap) -> tuple[list[str], np.ndarray, list[str]]:
         values[names.index(group)] += share[i]
     if len(names) > 1 and len(names) < k:  # rings: one neutral colour beyond the global one
         colors = [colors[0], *["#999999"] * (len(names) - 1)]
-    names += ["not converged", "diverged"]
+    names = [group_label(g, tr) for g in names] + [tr("not converged"), tr("diverged")]
     values += [share[k], share[k + 1]]
     colors += ["#f2f2f2", DIVERGED_GREY]
     return names, np.array(values), colors
 
 
 def share_figure(
-    clean: BasinMap, noisy: BasinMap | None, noise: float, height: int = 360
+    clean: BasinMap,
+    noisy: BasinMap | None,
+    noise: float,
+    height: int = 360,
+    tr: plots.Translate = str,
 ) -> go.Figure:
     """Bar chart of the share of starts ending in each basin, without and with noise.
 
@@ -1334,11 +1377,12 @@ def share_figure(
         noisy: The same with gradient noise σ, or None.
         noise: σ (for the legend).
         height: Pixels.
+        tr: Translates the figure's words (bar names, axis title).
 
     Returns:
         A ``go.Figure`` of grouped horizontal bars.
     """
-    names, values, colors = share_rows(clean)
+    names, values, colors = share_rows(clean, tr)
     data = [
         dict(
             type="bar",
@@ -1368,7 +1412,7 @@ def share_figure(
         height=height,
         barmode="group",
         margin=dict(l=170, r=20, t=30, b=40),
-        xaxis=dict(title=dict(text="share of start points"), tickformat=".0%"),
+        xaxis=dict(title=dict(text=tr("share of start points")), tickformat=".0%"),
         yaxis=dict(autorange="reversed"),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
     )
@@ -1403,8 +1447,8 @@ def _legend_key(label: str, col: str) -> dict:
     )
 
 
-def _diverged_heatmap(hmap: HyperMap) -> dict:
-    """Diverged cells in dark grey (NaN elsewhere), over a map heatmap."""
+def _diverged_heatmap(hmap: HyperMap, tr: plots.Translate = str) -> dict:
+    """Diverged cells in dark grey (NaN elsewhere), over a map heatmap (named ``"diverged"``)."""
     return dict(
         type="heatmap",
         x=np.log10(hmap.lrs).astype(np.float32),
@@ -1412,20 +1456,22 @@ def _diverged_heatmap(hmap: HyperMap) -> dict:
         z=np.where(hmap.diverged, 1.0, np.nan).T.astype(np.float32),
         colorscale=[[0, DIVERGED_GREY], [1, DIVERGED_GREY]],
         showscale=False,
-        hovertemplate="η = %{x:.3f} (log₁₀)<br>%{y:.4g}<br><b>diverged</b><extra></extra>",
+        hovertemplate="η = %{x:.3f} (log₁₀)<br>%{y:.4g}<br><b>"
+        + tr("diverged")
+        + "</b><extra></extra>",
         name="diverged",
     )
 
 
-def _map_layout(hmap: HyperMap, height: int, **extra) -> dict:
-    """Fixed axes over the map's ranges, η ticks labelled."""
+def _map_layout(hmap: HyperMap, height: int, tr: plots.Translate = str, **extra) -> dict:
+    """Fixed axes over the map's ranges, η ticks labelled (titles through ``tr``)."""
     s = hmap.settings
     tv, tt = _log_ticks(*s.lr_range)
     return dict(
         height=height,
         margin=dict(l=60, r=20, t=30, b=50),
         xaxis=dict(
-            title=dict(text="learning rate η (log scale)"),
+            title=dict(text=tr("learning rate η (log scale)")),
             tickvals=tv,
             ticktext=tt,
             range=[math.log10(s.lr_range[0]), math.log10(s.lr_range[1])],
@@ -1434,7 +1480,7 @@ def _map_layout(hmap: HyperMap, height: int, **extra) -> dict:
             zeroline=False,
         ),
         yaxis=dict(
-            title=dict(text=axis_title(s.axis)),
+            title=dict(text=axis_title(s.axis, tr)),
             range=list(s.y_range),
             autorange=False,
             showgrid=False,
@@ -1447,7 +1493,9 @@ def _map_layout(hmap: HyperMap, height: int, **extra) -> dict:
     )
 
 
-def search_points_figure(hmap: HyperMap, n: int, seed: int = 0, height: int = 460) -> go.Figure:
+def search_points_figure(
+    hmap: HyperMap, n: int, seed: int = 0, height: int = 460, tr: plots.Translate = str
+) -> go.Figure:
     """One draw of each search with budget N over the map, and their η values as a rug.
 
     Args:
@@ -1455,6 +1503,7 @@ def search_points_figure(hmap: HyperMap, n: int, seed: int = 0, height: int = 46
         n: Budget N (the grid uses k = ⌊√N⌋ per axis).
         seed: Which draw.
         height: Pixels.
+        tr: Translates the figure's words.
 
     Returns:
         A ``go.Figure``: pale map (diverged cells dark), grid ■, random ●, the best of each
@@ -1467,12 +1516,13 @@ def search_points_figure(hmap: HyperMap, n: int, seed: int = 0, height: int = 46
     rand = rng.random((n, 2))
     grid = grid_points(k, rng.random(2))
     obj = hmap.objective
-    data = [_pale_heatmap(hmap), _diverged_heatmap(hmap)]
+    data = [_pale_heatmap(hmap), _diverged_heatmap(hmap, tr)]
     lx0, lx1 = math.log10(s.lr_range[0]), math.log10(s.lr_range[1])
     (y0, y1) = s.y_range
-    for label, pts, symbol, col, rug_y in (
-        (f"grid {k}×{k} = {k * k}", grid, "square", "#0072B2", y0 + 0.03 * (y1 - y0)),
-        (f"random {n}", rand, "circle", "#D55E00", y0 + 0.09 * (y1 - y0)),
+    grid_label = tr("grid {k}×{k} = {n}").format(k=k, n=k * k)
+    for kind, label, pts, symbol, col, rug_y in (
+        ("grid", grid_label, grid, "square", "#0072B2", y0 + 0.03 * (y1 - y0)),
+        ("random", tr("random {n}").format(n=n), rand, "circle", "#D55E00", y0 + 0.09 * (y1 - y0)),
     ):
         x = lx0 + pts[:, 0] * (lx1 - lx0)
         y = from_unit(pts[:, 1], y0, y1, log=p.log)
@@ -1497,7 +1547,7 @@ def search_points_figure(hmap: HyperMap, n: int, seed: int = 0, height: int = 46
                 x=[x[b]],
                 y=[y[b]],
                 mode="markers",
-                name=f"best of {label.split()[0]}",
+                name=f"best of {kind}",
                 marker=dict(symbol="circle-open", size=20, color=col, line=dict(width=3)),
                 hoverinfo="skip",
                 showlegend=False,
@@ -1509,22 +1559,25 @@ def search_points_figure(hmap: HyperMap, n: int, seed: int = 0, height: int = 46
                 x=x,
                 y=np.full(len(x), rug_y),
                 mode="markers",
-                name=f"η tried by {label.split()[0]}",
+                name=f"η tried by {kind}",
                 marker=dict(symbol="line-ns", size=10, line=dict(width=2, color=col)),
                 hoverinfo="skip",
                 showlegend=False,
             )
         )
-    data.append(_legend_key("diverged (发散)", DIVERGED_GREY))
-    return go.Figure(data=data, layout=_map_layout(hmap, height))
+    data.append(_legend_key(tr("diverged (发散)"), DIVERGED_GREY))
+    return go.Figure(data=data, layout=_map_layout(hmap, height, tr))
 
 
-def search_curve_figure(curves: SearchCurves, height: int = 460) -> go.Figure:
+def search_curve_figure(
+    curves: SearchCurves, height: int = 460, tr: plots.Translate = str
+) -> go.Figure:
     """Best found so far against the budget N: random (exact mean and 10–90% band) vs grid.
 
     Args:
         curves: From ``search_curves``.
         height: Pixels.
+        tr: Translates the figure's words.
 
     Returns:
         A ``go.Figure``; y is log10(f − f*) of the best trial.
@@ -1542,7 +1595,7 @@ def search_curve_figure(curves: SearchCurves, height: int = 460) -> go.Figure:
             fillcolor="rgba(213,94,0,0.15)",
             line=dict(width=0),
             hoverinfo="skip",
-            name="random: 10–90% of draws",
+            name=tr("random: 10–90% of draws"),
         ),
         dict(
             type="scatter",
@@ -1550,8 +1603,11 @@ def search_curve_figure(curves: SearchCurves, height: int = 460) -> go.Figure:
             y=curves.random_expected,
             mode="lines",
             line=dict(color="#D55E00", width=3),
-            name="random search (mean, exact)",
-            hovertemplate="random, N = %{x}<br>E[best] = %{y:.2f}<extra></extra>",
+            name=tr("random search (mean, exact)"),
+            hovertemplate=tr("random")
+            + ", N = %{x}<br>"
+            + tr("E[best]")
+            + " = %{y:.2f}<extra></extra>",
         ),
         dict(
             type="scatter",
@@ -1567,15 +1623,18 @@ def search_curve_figure(curves: SearchCurves, height: int = 460) -> go.Figure:
                 arrayminus=curves.grid_draws.mean(axis=0) - glo,
                 color="rgba(0,114,178,0.5)",
             ),
-            name="grid search k×k (mean over offsets)",
-            hovertemplate="grid, N = %{x}<br>mean best = %{y:.2f}<extra></extra>",
+            name=tr("grid search k×k (mean over offsets)"),
+            hovertemplate=tr("grid")
+            + ", N = %{x}<br>"
+            + tr("mean best")
+            + " = %{y:.2f}<extra></extra>",
         ),
     ]
     layout = dict(
         height=height,
         margin=dict(l=70, r=20, t=30, b=50),
-        xaxis=dict(title=dict(text="budget N (runs tried)"), rangemode="tozero"),
-        yaxis=dict(title=dict(text="best found so far: log₁₀(f − f*)")),
+        xaxis=dict(title=dict(text=tr("budget N (runs tried)")), rangemode="tozero"),
+        yaxis=dict(title=dict(text=tr("best found so far: log₁₀(f − f*)"))),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
         hovermode="closest",
     )
@@ -1617,7 +1676,9 @@ def map_image(hmap: HyperMap) -> dict:
     )
 
 
-def halving_figure(hmap: HyperMap, halving: Halving, height: int = 500) -> go.Figure:
+def halving_figure(
+    hmap: HyperMap, halving: Halving, height: int = 500, tr: plots.Translate = str
+) -> go.Figure:
     """Successive halving over the map, one animation frame per round.
 
     Static: the map as a background image and every configuration as a faint dot. Animated
@@ -1628,6 +1689,7 @@ def halving_figure(hmap: HyperMap, halving: Halving, height: int = 500) -> go.Fi
         hmap: The map (background and ranges).
         halving: From ``halving_on_map``.
         height: Pixels.
+        tr: Translates the figure's words (legend, buttons, slider, axis titles).
 
     Returns:
         A ``go.Figure`` with one frame per round, Play/Pause and a round slider.
@@ -1643,7 +1705,7 @@ def halving_figure(hmap: HyperMap, halving: Halving, height: int = 500) -> go.Fi
             y=y[rnd.alive].tolist(),
             customdata=np.where(np.isfinite(rnd.scores), 10.0**rnd.scores, None).tolist(),
             marker=dict(color=col, size=10, line=dict(width=1, color="white")),
-            name="this round (colour: round)",
+            name=tr("this round (colour: round)"),
         )
 
     def survivor_trace(r: int) -> dict:
@@ -1657,7 +1719,7 @@ def halving_figure(hmap: HyperMap, halving: Halving, height: int = 500) -> go.Fi
             x=lx,
             y=y,
             mode="markers",
-            name="all configurations",
+            name=tr("all configurations"),
             marker=dict(color="rgba(255,255,255,0.7)", size=6, line=dict(width=1, color="#555")),
             hoverinfo="skip",
         ),
@@ -1671,7 +1733,7 @@ def halving_figure(hmap: HyperMap, halving: Halving, height: int = 500) -> go.Fi
         dict(
             type="scatter",
             mode="markers",
-            name="kept (best half)",
+            name=tr("kept (best half)"),
             marker=dict(symbol="circle-open", size=17, color="black", line=dict(width=2.5)),
             hoverinfo="skip",
             **survivor_trace(0),
@@ -1696,9 +1758,9 @@ def halving_figure(hmap: HyperMap, halving: Halving, height: int = 500) -> go.Fi
             xanchor="left",
             yanchor="top",
             buttons=[
-                dict(label="▶ Play", method="animate", args=go_to("", 1200)),
+                dict(label=tr("▶ Play"), method="animate", args=go_to("", 1200)),
                 dict(
-                    label="❚❚ Pause",
+                    label=tr("❚❚ Pause"),
                     method="animate",
                     args=[[None], {"mode": "immediate", "frame": {"duration": 0}}],
                 ),
@@ -1711,7 +1773,7 @@ def halving_figure(hmap: HyperMap, halving: Halving, height: int = 500) -> go.Fi
         len=0.75,
         y=-0.1,
         yanchor="top",
-        currentvalue=dict(prefix="round ", visible=True, xanchor="right"),
+        currentvalue=dict(prefix=tr("round") + " ", visible=True, xanchor="right"),
         steps=[
             dict(
                 method="animate",
@@ -1724,6 +1786,7 @@ def halving_figure(hmap: HyperMap, halving: Halving, height: int = 500) -> go.Fi
     layout = _map_layout(
         hmap,
         height,
+        tr,
         images=[map_image(hmap)],
         updatemenus=menus,
         sliders=[slider],

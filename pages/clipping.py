@@ -4,7 +4,7 @@ import streamlit as st
 
 from optviz import OPTIMIZERS, SURFACES
 from optviz.lessons import clipping
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import schedules_lesson as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -115,7 +115,7 @@ def lesson_panel() -> None:
     code = lang()
     with st.spinner(t("Running…")):
         figure = cached.clipping_figure(setting, code)
-    st.plotly_chart(figure, key=P + "runs", config={"displaylogo": False})
+    st.plotly_chart(figure, key=P + "runs", config=exports.CHART_CONFIG)
     for level, text in cached.clipping_story(setting, code):
         if level == "error":
             st.error(text, icon="💥")
@@ -128,6 +128,14 @@ def lesson_panel() -> None:
         )
     )
     st.plotly_chart(cached.clipping_norms(setting, code), key=P + "norms")
+    exports.export_panel(
+        P,
+        figure,
+        name=f"clipping-{setting.surface}",
+        runs=cached.clipping_runs(setting),
+        labels=cached.clipping_labels(setting, code),
+        surface=surface,
+    )
     ui_state.write_url(state, FIELDS)
 
 

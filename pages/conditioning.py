@@ -6,7 +6,7 @@ import streamlit as st
 
 from optviz import SURFACES
 from optviz.lessons import conditioning
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import noise as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -96,7 +96,8 @@ def normalization_panel() -> None:
     state = current_state()
     with st.spinner(t("Running…")):
         view = cached.normalization(float(fraction), int(state["norm_steps"]), lang())
-    st.plotly_chart(view.figure, key=P + "norm_paths", config={"displaylogo": False})
+    st.plotly_chart(view.figure, key=P + "norm_paths", config=exports.CHART_CONFIG)
+    exports.export_panel(P + "norm.", view.figure, name="normalization")
     tol = f"{1e-3:g}"  # normalization_view's default threshold
     steps_header = {f"steps to J − J* ≤ {tol}": t("steps to J − J* ≤ {tol}").format(tol=tol)}
     st.dataframe(
@@ -162,7 +163,8 @@ def sgd_panel(kappa: float, angle: float) -> None:
             ).format(hessian=number(view.hessian_eta_max), limit=number(eta_max))
         )
     st.plotly_chart(view.eta_axis, key=P + "eta_axis", config={"displayModeBar": False})
-    st.plotly_chart(view.figure, key=P + "sgd_path", config={"displaylogo": False})
+    st.plotly_chart(view.figure, key=P + "sgd_path", config=exports.CHART_CONFIG)
+    exports.export_panel(P + "sgd.", view.figure, name="sgd-stability")
     if view.diverged_at is not None:
         st.error(t("SGD diverged at step {step}.").format(step=view.diverged_at), icon="💥")
     ui_state.write_url(state, FIELDS)
@@ -199,7 +201,8 @@ def momentum_panel(kappa: float, angle: float) -> None:
         view = cached.momentum(kappa, angle, float(lr), float(gamma), lang())
     map_col, path_col = st.columns(2)
     map_col.plotly_chart(view.map, key=P + "rate_map")
-    path_col.plotly_chart(view.path, key=P + "momentum_path", config={"displaylogo": False})
+    path_col.plotly_chart(view.path, key=P + "momentum_path", config=exports.CHART_CONFIG)
+    exports.export_panel(P + "momentum.", view.path, name="momentum-path")
     best_lr, best_gamma, best_rate = view.optimum
     if view.diverged_at is not None:
         st.error(
@@ -248,7 +251,8 @@ def rotation_panel(kappa: float) -> None:
     state = current_state()
     with st.spinner(t("Running…")):
         view = cached.rotation(kappa, float(angle), lang())
-    st.plotly_chart(view.figure, key=P + "rotation", config={"displaylogo": False})
+    st.plotly_chart(view.figure, key=P + "rotation", config=exports.CHART_CONFIG)
+    exports.export_panel(P + "rotation.", view.figure, name="rotation")
     turned = f"{float(angle):g}"
     final_header = {f"final ‖θ_T‖ at {turned}°": t("final ‖θ_T‖ at {angle}°").format(angle=turned)}
     st.dataframe(table(view.rows, final_header), hide_index=True)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from optviz import urlstate
 from optviz.lessons import ewma
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import inside as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -56,11 +56,8 @@ def ewma_panel() -> None:
     figure = cached.ewma_figure(
         float(beta), float(noise), seed, day, bool(compare), bool(corrected), lang()
     )
-    st.plotly_chart(
-        figure,
-        key=P + "chart",
-        config={"displaylogo": False},
-    )
+    st.plotly_chart(figure, key=P + "chart", config=exports.CHART_CONFIG)
+    exports.export_panel(P, figure, name="ewma")
     if beta >= 0.99:
         st.info(
             t(
@@ -113,7 +110,7 @@ def ewma_panel() -> None:
         st.plotly_chart(
             cached.weights_figure(float(beta), day, lang()),
             key=P + "weights",
-            config={"displaylogo": False},
+            config=exports.CHART_CONFIG,
         )
         n = ewma.window(beta)
         st.latex(rf"\frac{{1}}{{1-\beta}} = {n:.3g}\ \text{{days}}")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from optviz import SURFACES, urlstate
 from optviz.lessons import gradcheck as gc
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import lessons_misc as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -123,7 +123,7 @@ def checker() -> None:
             key=P + "field",
             on_select=on_click,
             selection_mode="points",
-            config={"displaylogo": False},
+            config=exports.CHART_CONFIG,
         )
         st.caption(t("Arrows: −∇J (downhill). Click the picture to check another θ."))
     with table:
@@ -170,11 +170,9 @@ def checker() -> None:
                 icon="ℹ️",
             )
     st.markdown(t("**Error against ε** (one-sided vs two-sided, float64 vs float32):"))
-    st.plotly_chart(
-        cached.gc_error_figure(key, point, float(eps), precision, bool(bug), code),
-        key=P + "errors",
-        config={"displaylogo": False},
-    )
+    errors = cached.gc_error_figure(key, point, float(eps), precision, bool(bug), code)
+    st.plotly_chart(errors, key=P + "errors", config=exports.CHART_CONFIG)
+    exports.export_panel(P, errors, name="gradient-check")
 
 
 checker()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from optviz import OPTIMIZERS, SURFACES, urlstate
 from optviz.lessons.inside import ADAM_FAMILY, BIAS_STEPS
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import inside as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -119,7 +119,7 @@ def inside_panel() -> None:
     with st.spinner(t("Running…")):
         traj = cached.trajectory(setup)
         figure = cached.inside_figure(setup, lang())
-    st.plotly_chart(figure, key=P + "chart", config={"displaylogo": False})
+    st.plotly_chart(figure, key=P + "chart", config=exports.CHART_CONFIG)
     st.caption(
         t(
             "(a) At x₍ₜ₋₁₎: orange −gₜ is where plain gradient descent would go, green is the "
@@ -134,6 +134,24 @@ def inside_panel() -> None:
             name=t(opt.name), k=traj.diverged_at, reason=t(traj.diverged_reason or "non-finite")
         )
         st.error(message, icon="💥")
+    run_kwargs = dict(
+        optimizer=opt.key,
+        surface=setup.surface,
+        start=setup.start,
+        steps=setup.steps,
+        hparams=dict(setup.hparams),
+        surface_params=dict(setup.surface_params),
+    )
+    exports.export_panel(
+        P,
+        figure,
+        name=f"inside-{opt.key}",
+        runs=[traj],
+        labels=[t(opt.name)],
+        surface=SURFACES[setup.surface],
+        params=dict(setup.surface_params),
+        code=[exports.snippet(t(opt.name), **run_kwargs)],
+    )
 
     st.subheader(t("One step, with its numbers"))
     last = traj.last_valid  # the last step whose x_t is finite
@@ -157,7 +175,7 @@ def inside_panel() -> None:
     adam_hp = hparams if opt.key == "adam" else urlstate.optimizer_hparams(state, "adam")
     adam = setup_of(state, "adam", adam_hp, BIAS_STEPS)
     on, off = cached.bias_pair(adam)
-    st.plotly_chart(cached.bias_figure(adam, lang()), key=P + "bias", config={"displaylogo": False})
+    st.plotly_chart(cached.bias_figure(adam, lang()), key=P + "bias", config=exports.CHART_CONFIG)
     b1, b2 = float(adam_hp["beta1"]), float(adam_hp["beta2"])
     first = (1 - b1) / (1 - b2) ** 0.5 if b2 < 1 else float("inf")
     st.markdown(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from optviz.lessons import noise
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import noise as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -101,7 +101,8 @@ def saddle_panel() -> None:
             float(state["y0"]),
             lang(),
         )
-    st.plotly_chart(view.cloud, key=P + "saddle_cloud", config={"displaylogo": False})
+    st.plotly_chart(view.cloud, key=P + "saddle_cloud", config=exports.CHART_CONFIG)
+    exports.export_panel(P + "saddle.", view.cloud, name="saddle-cloud")
     st.plotly_chart(view.escape, key=P + "escape")
     gd_x, gd_y = view.gd_end
     full = view.median_step[noise.FULL_BATCH]
@@ -167,7 +168,8 @@ def flat_sharp_panel() -> None:
     with st.spinner(t("Running the cloud…")):
         view = cached.flat_sharp(k, eta, s1, int(steps), lang())
         groups, bars = cached.shares(k, eta, s1, int(steps), m, lang())
-    st.plotly_chart(view.cloud, key=P + "flat_cloud", config={"displaylogo": False})
+    st.plotly_chart(view.cloud, key=P + "flat_cloud", config=exports.CHART_CONFIG)
+    exports.export_panel(P + "flat.", view.cloud, name="flat-sharp-cloud")
     flat, sharp, unsettled, diverged = view.shares
     st.markdown(
         t(
@@ -224,7 +226,8 @@ def flat_sharp_panel() -> None:
     sweeping = t("Sweeping {rows} × {cols} settings…")
     with st.spinner(sweeping.format(rows=len(noise.BATCH_SIZES), cols=len(noise.MAP_LRS))):
         figure = cached.map_figure(s1, int(steps), k, eta, m, lang())
-    st.plotly_chart(figure, key=P + "map")
+    st.plotly_chart(figure, key=P + "map", config=exports.CHART_CONFIG)
+    exports.export_panel(P + "map.", figure, name="batch-size-lr-map")
     ui_state.write_url(state, FIELDS)
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from optviz import OPTIMIZERS, FormulaError, urlstate
 from optviz.formula import MAX_LENGTH
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import lessons_misc as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -191,31 +191,39 @@ def race() -> None:
     runs = tuple((k, tuple(sorted(hparams[k].items()))) for k in opts)
     steps = int(state["steps"])
     with chart_col, st.spinner(t("Running…")):
+        race_figure = cached.own_race_figure(formula, win, start, steps, runs, lang())
         st.plotly_chart(
-            cached.own_race_figure(formula, win, start, steps, runs),
+            race_figure,
             key=P + "race",
             on_select=on_chart_click,
             selection_mode="points",
-            config={"displaylogo": False},
+            config=exports.CHART_CONFIG,
         )
-    for traj, (key, _) in zip(
-        cached.own_trajectories(formula, win, start, steps, runs), runs, strict=True
-    ):
+    trajectories = cached.own_trajectories(formula, win, start, steps, runs)
+    for traj, (key, _) in zip(trajectories, runs, strict=True):
         if traj.diverged_at is not None:
             message = t("{name} diverged at step {k} — try a smaller η.")
             st.error(message.format(name=t(OPTIMIZERS[key].name), k=traj.diverged_at), icon="💥")
+    exports.export_panel(
+        P,
+        race_figure,
+        name="own-surface",
+        runs=trajectories,
+        labels=[t(OPTIMIZERS[key].name) for key, _ in runs],
+        surface=cached.own_surfaces(formula, win)[0],
+    )
     left, right = st.columns(2)
     left.markdown(t("**Contour and gradient field** (arrows: −∇f, downhill)"))
     left.plotly_chart(
         cached.own_field_figure(formula, win, lang()),
         key=P + "field",
-        config={"displaylogo": False},
+        config=exports.CHART_CONFIG,
     )
     right.markdown(t("**In 3D** (drag to turn)"))
     right.plotly_chart(
-        cached.own_3d_figure(formula, win, start, steps, runs),
+        cached.own_3d_figure(formula, win, start, steps, runs, lang()),
         key=P + "3d",
-        config={"displaylogo": False},
+        config=exports.CHART_CONFIG,
     )
     st.caption(t("Share this surface and race — copy the link:"))
     st.code(controls.share_link(state, FIELDS), language=None)

@@ -4,9 +4,9 @@ import streamlit as st
 
 from optviz import OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
 from optviz.presets import PRESETS
-from optviz.ui import cached, controls
+from optviz.ui import cached, controls, exports
 from optviz.ui import state as ui_state
-from optviz.ui.i18n import t
+from optviz.ui.i18n import lang, t
 
 P = "pg:"
 HIDEABLE = ("surface", "optimizers", "start", "advanced", "sliders")
@@ -152,7 +152,7 @@ def quiz_revealed(race) -> bool:
 
 def quiz_question(race) -> None:
     """The quiz: the surface and the start only, a question, and a reveal button."""
-    st.plotly_chart(cached.quiz_figure(race), key=P + "quiz.chart")
+    st.plotly_chart(cached.quiz_figure(race, lang()), key=P + "quiz.chart")
     names = [run.label for run in race.runs]
     st.radio(
         t("**Predict:** which optimizer reaches the minimum first?"),
@@ -167,26 +167,6 @@ def quiz_question(race) -> None:
         key=P + "quiz.reveal",
         on_click=lambda: st.session_state.update({P + "quiz.revealed": race}),
     )
-
-
-def export_panel(race, view: str) -> None:
-    """Downloads for slides and notebooks; files are made only when a button is pressed."""
-    cols = st.columns(5)
-    downloads = [
-        ("GIF", "race.gif", "image/gif", lambda: cached.export_gif(race)),
-        ("HTML", "race.html", "text/html", lambda: cached.export_html(race, view)),
-        ("PNG", "race.png", "image/png", lambda: cached.export_png(race)),
-        ("CSV", "race.csv", "text/csv", lambda: cached.export_table(race, "csv")),
-        ("JSON", "race.json", "application/json", lambda: cached.export_table(race, "json")),
-    ]
-    for col, (label, name, mime, make) in zip(cols, downloads, strict=True):
-        col.download_button(label, make, file_name=name, mime=mime, key=P + "dl." + label)
-    for label, snippet, optax_snippet in cached.export_code(race):
-        st.markdown(f"**{label}** — optviz")
-        st.code(snippet, language="python")
-        if optax_snippet:
-            st.markdown(f"**{label}** — optax")
-            st.code(optax_snippet, language="python")
 
 
 @st.fragment
@@ -225,13 +205,14 @@ def race_panel() -> None:
             ui_state.write_url(state, FIELDS)
             return
         with st.spinner(t("Running…")):
-            figure = cached.race_figure(race, state["view"] or "overlay", state["present"])
+            view = state["view"] or "overlay"
+            figure = cached.race_figure(race, view, state["present"], lang())
         st.plotly_chart(
             figure,
             key=P + "chart",
             on_select=on_chart_click,
             selection_mode="points",
-            config={"displaylogo": False},
+            config=exports.CHART_CONFIG,
         )
         if state["quiz"]:
             guess, rows = st.session_state[P + "quiz.guess"], cached.race_rows(race)
@@ -239,19 +220,29 @@ def race_panel() -> None:
             verdict = t("Right!") if right else t("Not quite.")
             (st.success if right else st.warning)(f"{verdict} {explain}")
     loss_col, table_col = st.columns(2)
-    loss_col.plotly_chart(cached.race_loss(race), key=P + "loss")
+    loss_col.plotly_chart(cached.race_loss(race, lang()), key=P + "loss")
     with table_col:
         st.markdown(t("**Race table**"))
         rows = cached.race_rows(race)
-        st.dataframe([{t(k): v for k, v in row.items()} for row in rows], hide_index=True)
+        shown = [{**row, "optimizer": t(row["optimizer"])} for row in rows]
+        st.dataframe([{t(k): v for k, v in row.items()} for row in shown], hide_index=True)
         for row in rows:
             if row["diverged at"] is not None:
                 message = t("{name} diverged at step {k}.")
-                st.error(message.format(name=row["optimizer"], k=row["diverged at"]), icon="💥")
+                name = t(row["optimizer"])
+                st.error(message.format(name=name, k=row["diverged at"]), icon="💥")
     if st.toggle(t("Show the 3D surface"), key=P + "_show3d"):
-        st.plotly_chart(cached.race_3d(race), key=P + "3d")
-    with st.expander(t("Export: GIF, HTML, PNG, CSV, JSON, code")):
-        export_panel(race, state["view"] or "overlay")
+        st.plotly_chart(cached.race_3d(race, lang()), key=P + "3d")
+    exports.export_panel(
+        P,
+        figure,
+        name="race",
+        runs=cached.trajectories(race),
+        labels=[t(run.label) for run in race.runs],
+        surface=cached.surface_of(race.surface, race.formula),
+        params=dict(race.surface_params),
+        code=cached.export_code(race),
+    )
     controls.share_box(state, FIELDS)
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from optviz import urlstate
 from optviz.lessons import regularization as rg
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import lessons_misc as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -78,7 +78,7 @@ def l1_vs_l2() -> None:
     st.plotly_chart(
         cached.reg_constraint_figure(angle, lam, code),
         key=P + "constraint",
-        config={"displaylogo": False},
+        config=exports.CHART_CONFIG,
     )
     res = cached.reg_minimizers(angle, lam)
     l1, l2 = res["l1_at"], res["l2_at"]
@@ -97,7 +97,7 @@ def l1_vs_l2() -> None:
     )
     st.markdown(t("**The regularization path** — every minimizer as λ grows from 0:"))
     st.plotly_chart(
-        cached.reg_path_figure(angle, lam, code), key=P + "paths", config={"displaylogo": False}
+        cached.reg_path_figure(angle, lam, code), key=P + "paths", config=exports.CHART_CONFIG
     )
     at_lambda = t("{coord} at λ ≈ {lam:.2f}")
     hits = [
@@ -155,7 +155,16 @@ def decay_race() -> None:
     angle = float(st.session_state[P + "angle"])
     with st.spinner(t("Running…")):
         out = cached.weight_decay(float(lr), float(lam), angle, int(steps), lang())
-    st.plotly_chart(out["figure"], key=P + "race", config={"displaylogo": False})
+    st.plotly_chart(out["figure"], key=P + "race", config=exports.CHART_CONFIG)
+    exports.export_panel(
+        P + "race.",
+        out["figure"],
+        name="weight-decay",
+        runs=out["runs"],
+        labels=[t(label) for label in rg.RUN_LABELS],
+        surface=rg.REG_SURFACE,
+        params={"lam": 0.0, "angle": angle},
+    )
     star = out["l2_star"]
     st.caption(
         t(

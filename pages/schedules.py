@@ -4,7 +4,7 @@ import streamlit as st
 
 from optviz import OPTIMIZERS, SCHEDULES, SURFACES
 from optviz.lessons import schedules_lesson as lesson
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import schedules_lesson as cached
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -132,7 +132,7 @@ def lesson_panel() -> None:
         st.plotly_chart(
             cached.overview(lr0, steps, frozen, warmup, kind, code),
             key=P + "overview",
-            config={"displaylogo": False},
+            config=exports.CHART_CONFIG,
         )
     setting = cached.Comparison(
         optimizer=state["optimizer"],
@@ -155,7 +155,7 @@ def lesson_panel() -> None:
     with st.spinner(t("Running…")):
         runs = cached.comparison(setting)
         figure = cached.comparison_figure(setting, code)
-    st.plotly_chart(figure, key=P + "runs", config={"displaylogo": False})
+    st.plotly_chart(figure, key=P + "runs", config=exports.CHART_CONFIG)
     for traj, label in zip(runs, cached.labels(setting, code), strict=True):
         text = lesson.verdict(setting.surface, traj, label, t)
         if traj.diverged_at is not None:
@@ -165,6 +165,14 @@ def lesson_panel() -> None:
     loss_col, rate_col = st.columns(2)
     loss_col.plotly_chart(cached.comparison_loss(setting, code), key=P + "loss")
     rate_col.plotly_chart(cached.comparison_rates(setting, code), key=P + "rates")
+    exports.export_panel(
+        P,
+        figure,
+        name=f"schedule-{setting.kind}",
+        runs=runs,
+        labels=cached.labels(setting, code),
+        surface=SURFACES[setting.surface],
+    )
     ui_state.write_url(state, fields())
 
 

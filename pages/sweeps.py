@@ -6,10 +6,10 @@ import streamlit as st
 
 from optviz import OPTIMIZERS, SURFACES, search, urlstate
 from optviz.surfaces import Param
-from optviz.ui import controls
+from optviz.ui import controls, exports
 from optviz.ui import state as ui_state
 from optviz.ui import sweeps as cached
-from optviz.ui.i18n import t
+from optviz.ui.i18n import lang, t
 
 P = "sw:"
 STEPS = ("100", "200", "500")
@@ -136,6 +136,16 @@ WIDGET_KEYS = ("start.x", "start.y", "y_range")  # widgets that are not fields
 
 
 # ----------------------------------------------------------------------------- state
+
+
+def shown_rows(rows: list[dict]) -> list[dict]:
+    """A table's rows with translated headers (and optimizer names)."""
+    decades = f"decades of η ending within {search.TOL:g}"
+    headers = {decades: t("decades of η ending within {tol}").format(tol=f"{search.TOL:g}")}
+    return [
+        {headers.get(k) or t(k): t(v) if k == "optimizer" else v for k, v in row.items()}
+        for row in rows
+    ]
 
 
 def axis_param(opt: str, axis: str) -> Param:
@@ -354,7 +364,7 @@ with st.sidebar:
         t("Second hyperparameter"),
         search.axis_names(opt_key),
         key=P + "axis",
-        format_func=search.axis_title,
+        format_func=lambda a: search.axis_title(a, t),
         on_change=full_y_range,
     )
     lr_col, lr_col2 = st.columns(2)
@@ -370,7 +380,7 @@ with st.sidebar:
             )
     y_param = search.axis_param(opt_key, axis)
     st.slider(
-        t("Range of {axis}").format(axis=search.axis_title(axis)),
+        t("Range of {axis}").format(axis=search.axis_title(axis, t)),
         float(y_param.low),
         float(y_param.high),
         key=P + "y_range",
@@ -399,7 +409,7 @@ def map_spinner(settings: search.MapSettings) -> str:
 def show_importance(hmap: search.HyperMap, settings: search.MapSettings) -> None:
     """How much of the map η explains, and how much the second axis (hyperparameter importance)."""
     imp = search.importance(hmap.objective)
-    sym = search.axis_title(settings.axis)
+    sym = search.axis_title(settings.axis, t)
     st.markdown(
         t(
             "On this map η alone explains **{lr}** of the variation of log₁₀(f − f*), {sym} "
@@ -432,11 +442,11 @@ def map_section() -> None:
     left, right = st.columns(2)
     with left:
         st.plotly_chart(
-            cached.map_figure(settings, color, cell),
+            cached.map_figure(settings, color, cell, lang()),
             key=P + "map_chart",
             on_select=on_map_click,
             selection_mode="points",
-            config={"displaylogo": False},
+            config=exports.CHART_CONFIG,
         )
         st.caption(
             t(
@@ -451,12 +461,21 @@ def map_section() -> None:
             )
         )
     lr, y = float(hmap.lrs[cell[0]]), float(hmap.ys[cell[1]])
-    label = f"η = {lr:.3g}, {search.axis_title(settings.axis)} = {y:.3g}"
+    label = f"η = {lr:.3g}, {search.axis_title(settings.axis, t)} = {y:.3g}"
     with right:
         with st.spinner(t("Replaying the run…")):
             traj = cached.replay(settings, cell)
-            figure = cached.replay_figure(settings, cell, label)
-        st.plotly_chart(figure, key=P + "replay", config={"displaylogo": False})
+            figure = cached.replay_figure(settings, cell, label, lang())
+        st.plotly_chart(figure, key=P + "replay", config=exports.CHART_CONFIG)
+        exports.export_panel(
+            P + "replay.",
+            figure,
+            name="replay",
+            runs=[traj],
+            labels=[label],
+            surface=SURFACES[settings.surface],
+            code=[exports.snippet(label, **cached.replay_kwargs(settings, cell))],
+        )
         if traj.diverged_at is not None:
             st.error(
                 t("{label}: diverged at step {step}.").format(label=label, step=traj.diverged_at),
@@ -515,10 +534,11 @@ def fair_section() -> None:
         )
     ):
         curves = cached.fair(*args)
-        figure = cached.fair_figure(*args)
-    st.plotly_chart(figure, key=P + "fair_chart", config={"displaylogo": False})
+        figure = cached.fair_figure(*args, lang())
+    st.plotly_chart(figure, key=P + "fair_chart", config=exports.CHART_CONFIG)
+    exports.export_panel(P + "fair.", figure, name="fair-comparison")
     rows = search.fair_rows(curves)
-    st.dataframe(rows, hide_index=True)
+    st.dataframe(shown_rows(rows), hide_index=True)
     st.caption(
         t(
             "{surface}, {steps} steps, η from {lo} to {hi} (sidebar); every other "
@@ -573,13 +593,15 @@ def basins_section() -> None:
     with st.spinner(
         t("Running {starts} starts × {steps} steps…").format(starts=f"{res * res:,}", steps=steps)
     ):
-        figure = cached.basin_figure(*args)
-        bars = cached.share_figure(*args)
+        figure = cached.basin_figure(*args, lang())
+        bars = cached.share_figure(*args, lang())
         bmap = cached.basins(*args)
     left, right = st.columns([1.2, 1])
-    left.plotly_chart(figure, key=P + "basin_chart", config={"displaylogo": False})
+    left.plotly_chart(figure, key=P + "basin_chart", config=exports.CHART_CONFIG)
+    with left:
+        exports.export_panel(P + "basins.", figure, name="basins")
     with right:
-        st.plotly_chart(bars, key=P + "share_chart", config={"displaylogo": False})
+        st.plotly_chart(bars, key=P + "share_chart", config=exports.CHART_CONFIG)
         st.caption(
             t(
                 "A run ends in a minimum when it stops within {radius} of it; otherwise it has "
@@ -612,12 +634,14 @@ def search_section() -> None:
         st.warning(t("Every run on this map diverged: lower the learning-rate range."), icon="💥")
         sync_url()
         return
-    points, curve = cached.search_figures(settings, n, seed)
+    points, curve = cached.search_figures(settings, n, seed, lang())
     summary = search.search_summary(cached.search_curves(settings, n, seed))
     k = summary["k"]
     left, right = st.columns(2)
-    left.plotly_chart(points, key=P + "search_points", config={"displaylogo": False})
-    right.plotly_chart(curve, key=P + "search_curves", config={"displaylogo": False})
+    left.plotly_chart(points, key=P + "search_points", config=exports.CHART_CONFIG)
+    right.plotly_chart(curve, key=P + "search_curves", config=exports.CHART_CONFIG)
+    with left:
+        exports.export_panel(P + "search.", points, name="grid-vs-random")
     st.markdown(
         t(
             "With N = {n}{largest}, the {k}×{k} grid tries only **{k} different η**; random "
@@ -664,14 +688,16 @@ def halving_section() -> None:
         hmap = cached.hyper_map(settings)
     with st.spinner(t("Running {n} configurations through the rounds…").format(n=n)):
         result = cached.halving(settings, n, seed)
-        figure = cached.halving_figure(settings, n, seed)
+        figure = cached.halving_figure(settings, n, seed, lang())
     st.latex(r"n_r = \frac{n}{2^r},\qquad b_r = \frac{T}{2^{R-1-r}},\qquad R = \log_2 n + 1")
     left, right = st.columns([1.3, 1])
-    left.plotly_chart(figure, key=P + "halving_chart", config={"displaylogo": False})
+    left.plotly_chart(figure, key=P + "halving_chart", config=exports.CHART_CONFIG)
+    with left:
+        exports.export_panel(P + "halving.", figure, name="successive-halving")
     rows = search.halving_table(result)
     info = search.halving_summary(hmap, result)
     with right:
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(shown_rows(rows), hide_index=True)
         st.markdown(
             t(
                 "Winner: η = {lr}, {axis} = {y}, f − f* = {gap}.  \nTotal cost {cost} steps = "
@@ -679,7 +705,7 @@ def halving_section() -> None:
                 "expect f − f* ≈ {random_gap}."
             ).format(
                 lr=f"{info['lr']:.3g}",
-                axis=search.axis_title(settings.axis),
+                axis=search.axis_title(settings.axis, t),
                 y=f"{info['y']:.3g}",
                 gap=f"{info['gap']:.3g}",
                 cost=f"{info['cost']:,}",

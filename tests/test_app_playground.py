@@ -204,7 +204,8 @@ def test_chinese_interface_from_the_link():
 def test_export_panel_offers_every_format_and_code():
     at = app({"opts": "sgd,momentum"})
     assert not at.exception
-    assert len(at.get("download_button")) == 5
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["GIF", "MP4", "HTML", "PNG", "CSV", "JSON"]
     code = [c.value for c in at.code]
     assert any("optviz.run(" in c for c in code) and any("optax.sgd" in c for c in code)
 

@@ -20,6 +20,7 @@ COMMON = ["--surface", "quadratic", "--optimizers", "sgd,momentum", "--lr", "0.1
 COMMON += ["--steps", str(STEPS), "--start=-4,-2"]
 EXTRA = {  # what each format's run adds to COMMON
     ".gif": ["--labels", "梯度下降,动量法", "--title", "病态二次函数", "--fps", "10"],
+    ".mp4": ["--fps", "20", "--max-frames", "10", "--size", "320x240"],
     ".png": ["--size", "400x300", "--step", "5"],
     ".html": ["--max-frames", "7"],
     ".csv": ["--hparam", "momentum.momentum=0.5", "--clip", "norm:1"],
@@ -81,6 +82,12 @@ def test_render_gif(rendered):
         assert gif.format == "GIF" and gif.n_frames == len(plots.frame_steps(STEPS, 80))
         assert gif.size == (640, 480) and gif.info["duration"] == 100
     assert "梯度下降:" in rendered[".gif"][1]  # the summary names the runs by their labels
+
+
+def test_render_mp4(rendered):
+    out = check_ok(rendered[".mp4"])
+    data = out.read_bytes()
+    assert data[4:8] == b"ftyp" and b"avc1" in data[:4096]  # H.264 in an MP4 box
 
 
 def test_render_png(rendered):
@@ -178,6 +185,14 @@ def test_bad_input_exits_2_with_a_message(args, message, capsys, tmp_path):
     assert "error:" in err and message in err
     assert "Traceback" not in err
     assert not (tmp_path / "x.gif").exists()
+
+
+def test_video_frame_rate_is_checked(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["render", "--fps", "90", "--out", str(tmp_path / "x.mp4")])
+    assert exit_info.value.code == 2
+    assert "fps must be between 1 and 60" in capsys.readouterr().err
+    assert not (tmp_path / "x.mp4").exists()
 
 
 @pytest.mark.parametrize(

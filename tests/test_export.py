@@ -164,6 +164,94 @@ def test_html_plays_offline_in_chromium(runs, tmp_path, page):
     assert all(url.startswith("file:") for url in requests)
 
 
+# ----------------------------------------------------------------------------- MP4
+
+#: ffmpeg runs as a subprocess; JAX warns on every fork, harmless when exec follows at once.
+FORK_OK = pytest.mark.filterwarnings(r"ignore:os\.fork\(\) was called:RuntimeWarning")
+
+
+@pytest.fixture(scope="module")
+def mp4(runs, tmp_path_factory):
+    """The race as an MP4 file (25 fps) and its path."""
+    path = tmp_path_factory.mktemp("mp4") / "race.mp4"
+    path.write_bytes(export.to_mp4("quadratic", runs, LABELS, fps=25))
+    return path
+
+
+@FORK_OK
+def test_mp4_has_every_frame_and_the_hold(mp4):
+    import imageio_ffmpeg
+
+    data = mp4.read_bytes()
+    assert data[4:8] == b"ftyp"  # an ISO media file
+    assert data.find(b"moov") < data.find(b"mdat")  # +faststart: plays while downloading
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(mp4))
+    hold = round(export.HOLD_LAST_MS / 1000 * 25)
+    assert frames == len(plots.frame_steps(STEPS, 150)) + hold == STEPS + 1 + hold
+    assert seconds == pytest.approx(frames / 25, abs=0.05)
+
+
+def decoded_frames(path, width: int, height: int) -> np.ndarray:
+    """Every frame of a video as RGB, decoded by the ffmpeg that imageio-ffmpeg ships."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path)]
+    command += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    raw = subprocess.run(command, capture_output=True, check=True).stdout
+    assert len(raw) % (width * height * 3) == 0, "the frames are not width × height"
+    return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3).astype(int)
+
+
+@FORK_OK
+def test_mp4_frames_show_the_drawn_pictures(runs, mp4):
+    """The first and last decoded frames look like the pictures drawn for the GIF."""
+    decoded = decoded_frames(mp4, 640, 480)
+    scene = export._scene("quadratic", runs, LABELS, None, (640, 480), None)
+    first = np.asarray(export._picture(scene, 0)).astype(int)
+    last = np.asarray(export._picture(scene, STEPS)).astype(int)
+    assert np.abs(decoded[0] - first).mean() < 4  # lossy H.264: close, not equal
+    assert np.abs(decoded[-1] - last).mean() < 4
+    assert np.abs(decoded[0] - last).mean() > np.abs(decoded[-1] - last).mean()
+
+
+@FORK_OK
+def test_mp4_size_is_rounded_to_macro_blocks(runs, tmp_path):
+    path = tmp_path / "small.mp4"
+    path.write_bytes(export.to_mp4("quadratic", runs[:1], LABELS[:1], size=(650, 470)))
+    assert decoded_frames(path, 656, 464).shape[1:] == (464, 656, 3)
+    with pytest.raises(ValueError, match="fps"):
+        export.to_mp4("quadratic", runs[:1], LABELS[:1], fps=0)
+
+
+@pytest.mark.browser
+def test_mp4_plays_in_chromium(mp4, page):
+    page.goto(mp4.as_uri())
+    ready = page.evaluate(
+        """() => new Promise(done => {
+            const v = document.querySelector('video');
+            const report = () => done({w: v.videoWidth, h: v.videoHeight, d: v.duration});
+            if (v.readyState >= 2) report(); else v.addEventListener('loadeddata', report);
+            v.addEventListener('error', () => done({error: v.error.code}));
+        })"""
+    )
+    assert ready["w"] == 640 and ready["h"] == 480 and ready["d"] > 1.0, ready
+
+
+def test_pictures_speak_the_readers_language(runs):
+    """With a translator the step counter and "diverged at step k" are drawn in Chinese."""
+    words = {"step": "步", "diverged at step {k}": "第 {k} 步发散"}
+    scene = export._scene(
+        "quadratic", runs, LABELS, None, (640, 480), None, lambda s: words.get(s, s)
+    )
+    assert scene.tr("diverged at step {k}").format(k=3) == "第 3 步发散"
+    english = export._scene("quadratic", runs, LABELS, None, (640, 480), None)
+    chinese, plain = export._picture(scene, STEPS), export._picture(english, STEPS)
+    assert ImageChops.difference(chinese, plain).getbbox() is not None  # the words differ
+    assert export._diverged_suffix(runs[2], scene.tr) == f"  第 {runs[2].diverged_at} 步发散"
+
+
 # ----------------------------------------------------------------------------- CSV and JSON
 
 

@@ -1,9 +1,12 @@
 """optviz.search and optviz.final_points: sweeps against single runs, basins against single
 runs, grid vs random search against exact expectations, successive-halving bookkeeping."""
 
+import ast
 import itertools
 import logging
 import math
+import re
+from pathlib import Path
 
 import jax
 import numpy as np
@@ -12,6 +15,7 @@ import pytest
 import optviz
 from optviz import engine, search
 from optviz.surfaces import get_surface, nearest_minimum
+from optviz.ui.i18n_zh import ZH
 
 STEPS = 100  # one step count for most tests: few compiles
 
@@ -445,6 +449,127 @@ def test_other_figures_build():
     assert len(search.share_figure(bmap, bmap, 1.0).data) == 2
     fair = search.fair_comparison(["sgd"], "quadratic", None, STEPS, (1e-3, 1.0))
     assert search.fair_figure(fair).data[0].name == "SGD"
+
+
+ALLOWED_WORDS = {
+    *("SGD", "Adam", "RMSProp", "AdaGrad", "AdaDelta", "AdamW", "AMSGrad", "NAdam", "RAdam"),
+    *("Lion", "Nesterov", "Newton", "log", "tol", "exp", "sin", "cos", "max", "min", "sqrt"),
+}
+SHOWN_KEYS = {"text", "ticktext", "hovertemplate", "hovertext", "label", "prefix"}
+
+
+def visible_texts(fig) -> list[str]:
+    """Every word a reader can see: legend names, hover, text, axis/colorbar titles, ticks,
+    buttons and slider labels, in the traces, the frames and the layout."""
+    spec = fig.to_plotly_json()
+    out = []
+
+    def strings(value):
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list | tuple | np.ndarray):
+            return [v for v in np.asarray(value, dtype=object).ravel() if isinstance(v, str)]
+        return []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in SHOWN_KEYS:
+                    out.extend(strings(value))
+                elif key == "title" and isinstance(value, str):
+                    out.append(value)
+                elif isinstance(value, dict | list):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    traces = [*spec["data"], *(d for f in spec.get("frames", []) for d in f["data"])]
+    for trace in traces:
+        in_legend = trace.get("showlegend", trace.get("type") not in ("heatmap",))
+        if in_legend and trace.get("name"):
+            out.append(trace["name"])
+        walk(trace)
+    walk(spec["layout"])
+    return out
+
+
+def english_words(texts) -> list[str]:
+    """ASCII words of 3+ letters outside the allowlist (plotly %{...} and <tags> removed)."""
+    words = []
+    for text in texts:
+        text = re.sub(r"%\{[^}]*\}|<[^>]*>", " ", text)
+        words += [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in ALLOWED_WORDS]
+    return words
+
+
+def test_figures_speak_chinese_with_a_translator():
+    zh = lambda s: ZH.get(s, s)  # noqa: E731 - the translator the page passes
+    hmap = search.hyper_map(search.MapSettings(res=25))
+    curves = search.search_curves(hmap.objective, 16, draws=20)
+    fair = search.fair_comparison(["sgd", "momentum"], "quadratic", None, STEPS, (1e-3, 1.0))
+    assert any(c.diverges_from is not None for c in fair)  # the ✕ hover is checked too
+    flat = search.basin_map("flat_sharp", "sgd", 0.1, STEPS, 10)
+    rings = search.basin_map("rastrigin", "sgd", 0.002, STEPS, 10, noise=1.0)
+    halving = search.halving_on_map(hmap, 8)
+
+    def figures(tr):
+        return {
+            **{c: search.map_figure(hmap, c, pick=(3, 4), tr=tr) for c in ("loss", "steps")},
+            "diverged": search.map_figure(hmap, "diverged", tr=tr),
+            "fair": search.fair_figure(fair, tr=tr),
+            "basin": search.basin_figure(flat, "flat_sharp", tr=tr),
+            "basin rings": search.basin_figure(rings, "rastrigin", tr=tr),
+            "share": search.share_figure(flat, flat, 1.0, tr=tr),
+            "share rings": search.share_figure(rings, rings, 1.0, tr=tr),
+            "points": search.search_points_figure(hmap, 16, tr=tr),
+            "curve": search.search_curve_figure(curves, tr=tr),
+            "halving": search.halving_figure(hmap, halving, tr=tr),
+        }
+
+    for name, fig in figures(zh).items():
+        texts = visible_texts(fig)
+        assert texts, name
+        assert not english_words(texts), (name, sorted(set(english_words(texts))))
+    for axis in {a for key in optviz.OPTIMIZERS for a in search.axis_names(key)}:
+        assert not english_words([search.axis_title(axis, zh)]), axis
+    assert search.axis_title("momentum", zh) == "动量 γ"
+
+    # every literal tr("...") key of optviz.search has its Chinese
+    tree = ast.parse(Path(search.__file__).read_text())
+    keys = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "tr"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    assert len(keys) > 30 and not keys - ZH.keys(), sorted(keys - ZH.keys())
+
+    # the default tr leaves the figures in English, and the looked-up trace names stay
+    english = figures(str)
+    names = [t.name for t in english["loss"].data]
+    assert "diverged (发散)" in names and "best cell" in names and "replayed" in names
+    assert names[:2] == ["runs", "diverged"] and names[-1] == "click-grid"
+    assert english["loss"].layout.xaxis.title.text == "learning rate η (log scale)"
+    assert english["loss"].layout.yaxis.title.text == "momentum γ"
+    assert [t.name for t in english["fair"].data if t.showlegend is not False] == [
+        "SGD",
+        "Momentum",
+    ]
+    assert english["curve"].data[1].name == "random search (mean, exact)"
+    assert english["halving"].layout.updatemenus[0].buttons[0].label == "▶ Play"
+    assert list(english["share rings"].data[0].y[:2]) == [
+        "global minimum (0, 0)",
+        "local minima, ring 1",
+    ]
+    assert list(english["share"].data[0].y[-2:]) == ["not converged", "diverged"]
+    assert english["share"].data[0].y[0].startswith("minimum (")
+    zh_figs = figures(zh)
+    assert zh_figs["loss"].layout.yaxis.title.text == "动量 γ"
+    assert zh_figs["share rings"].data[0].y[0] == ZH["global minimum (0, 0)"]
+    assert zh_figs["loss"].data[0].name == "runs" and zh_figs["loss"].data[1].name == "diverged"
 
 
 # ----------------------------------------------------------------------------- compilation

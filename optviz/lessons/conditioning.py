@@ -394,7 +394,7 @@ def panels_figure(
                 )
             )
             positions.append(_heads(np.asarray(path, np.float64), steps))
-        known = plots._known_points_trace(panel.surface, **refs)
+        known = plots._known_points_trace(panel.surface, tr, **refs)
         if known is not None:
             data.append(known)
         heads_traces.append(len(data))
@@ -433,7 +433,7 @@ def panels_figure(
     frames = None
     if total > 0:
         layout["updatemenus"], layout["sliders"] = plots._animation_controls(
-            steps, y=-45 / max(height - 160, 100)
+            steps, y=-45 / max(height - 160, 100), tr=tr
         )
         frames = [
             {
@@ -820,7 +820,7 @@ def sgd_view(kappa: float, angle: float, lr: float, tr: Callable[[str], str] = s
     eta_max = sgd_eta_max(kappa)
     from_hessian = conditioning(hessian("quadratic", QUADRATIC_START, params)).eta_max
     figure = plots.trajectory_figure(
-        "quadratic", [traj], [f"SGD η = {lr:g}"], params, clickable=False, height=460
+        "quadratic", [traj], [f"SGD η = {lr:g}"], params, clickable=False, height=460, tr=tr
     )
     return SgdView(
         figure,
@@ -880,6 +880,7 @@ def momentum_view(
         params,
         clickable=False,
         height=430,
+        tr=tr,
     )
     return MomentumView(
         map=rate_map_figure(lrs, gammas, rates, (lr, gamma), optimum[:2], lam_max, tr=tr),

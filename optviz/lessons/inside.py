@@ -381,11 +381,12 @@ def inside_figure(
     )
     key = plots._params_key(surf, params)
     image, iso = plots._background(surf, key, 160, 14)
-    data: list[dict] = [iso, plots._path_trace(traj, traj.optimizer, 1, showlegend=False)]
+    name = tr(get_optimizer(traj.optimizer).name)  # the run's name, as the reader knows it
+    data: list[dict] = [iso, plots._path_trace(traj, name, 1, tr, showlegend=False)]
     data[-1]["line"]["color"] = data[-1]["marker"]["color"] = PATH_COLOR
     for extra in (
-        plots._diverged_trace(surf, [traj], [traj.optimizer], [PATH_COLOR]),
-        plots._known_points_trace(surf),
+        plots._diverged_trace(surf, [traj], [name], [PATH_COLOR], tr),
+        plots._known_points_trace(surf, tr),
     ):
         if extra is not None:
             data.append(extra)
@@ -501,7 +502,7 @@ def inside_figure(
     )
     for annotation in layout.get("annotations", []):
         annotation["font"] = dict(size=13)
-    menus, sliders = plots._animation_controls(frame_t, y=-45 / plot_px)
+    menus, sliders = plots._animation_controls(frame_t, y=-45 / plot_px, tr=tr)
     sliders[0]["currentvalue"]["prefix"] = step_t + " = "
     layout["updatemenus"], layout["sliders"] = menus, sliders
     frames = []
@@ -1070,7 +1071,7 @@ def bias_correction_figure(
                 yaxis="y",
             )
         )
-    known = plots._known_points_trace(surf)
+    known = plots._known_points_trace(surf, tr)
     if known is not None:
         data.append(known)
     t = np.arange(1, on.steps + 1, dtype=np.int32)

@@ -381,7 +381,7 @@ def cloud_figure(
                 hoverinfo="skip",
             )
         )
-    known = plots._known_points_trace(surf)
+    known = plots._known_points_trace(surf, tr)
     if known is not None:
         data.append(known)
     total = xy.shape[1] - 1
@@ -433,7 +433,9 @@ def cloud_figure(
     frames = None
     if total > 0:
         plot_px = max(height - top - 110, 100)
-        layout["updatemenus"], layout["sliders"] = plots._animation_controls(steps, y=-45 / plot_px)
+        layout["updatemenus"], layout["sliders"] = plots._animation_controls(
+            steps, y=-45 / plot_px, tr=tr
+        )
         frames = [
             {
                 "name": str(int(k)),

@@ -588,7 +588,12 @@ def weight_decay_figure(
         per panel appended after the animated ones (frame trace indices are unchanged).
     """
     fig = plots.small_multiples(
-        REG_SURFACE, runs, [tr(label) for label in RUN_LABELS], {"lam": 0.0, "angle": angle}, cols=2
+        REG_SURFACE,
+        runs,
+        [tr(label) for label in RUN_LABELS],
+        {"lam": 0.0, "angle": angle},
+        cols=2,
+        tr=tr,
     )
     star = l2_minimizer(lam, angle)
     for i in range(len(runs)):

@@ -14,6 +14,7 @@ import optviz
 from optviz import plots
 from optviz.engine import Trajectory
 from optviz.surfaces import Surface
+from optviz.ui.i18n import translator
 
 
 class Run(NamedTuple):
@@ -74,38 +75,44 @@ def trajectories(race: Race) -> list[Trajectory]:
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def race_figure(race: Race, view: str, presenter: bool = False):
+def race_figure(race: Race, view: str, presenter: bool = False, lang: str = "en"):
     """The animated race figure (overlay or side by side); shared, never mutate it."""
     surface = surface_of(race.surface, race.formula)
-    labels = [run.label for run in race.runs]
+    tr = translator(lang)
+    labels = [tr(run.label) for run in race.runs]
     params = dict(race.surface_params)
+    runs = trajectories(race)
     if view == "side":
-        fig = plots.small_multiples(surface, trajectories(race), labels, params)
+        fig = plots.small_multiples(surface, runs, labels, params, tr=tr)
     else:
         height = 760 if presenter else 560
-        fig = plots.trajectory_figure(surface, trajectories(race), labels, params, height=height)
+        fig = plots.trajectory_figure(surface, runs, labels, params, height=height, tr=tr)
     return plots.presenter_style(fig) if presenter else fig
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def quiz_figure(race: Race):
+def quiz_figure(race: Race, lang: str = "en"):
     """The surface and the start point only (the quiz's question)."""
     surface = surface_of(race.surface, race.formula)
-    return plots.surface_figure(surface, dict(race.surface_params), start=race.start)
+    params = dict(race.surface_params)
+    return plots.surface_figure(surface, params, start=race.start, tr=translator(lang))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def race_3d(race: Race):
+def race_3d(race: Race, lang: str = "en"):
     """The 3D surface with the paths (static)."""
     surface = surface_of(race.surface, race.formula)
-    labels = [run.label for run in race.runs]
-    return plots.surface_3d(surface, trajectories(race), labels, dict(race.surface_params))
+    tr = translator(lang)
+    labels = [tr(run.label) for run in race.runs]
+    params = dict(race.surface_params)
+    return plots.surface_3d(surface, trajectories(race), labels, params, tr=tr)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def race_loss(race: Race):
+def race_loss(race: Race, lang: str = "en"):
     """Loss against step for every run."""
-    return plots.loss_figure(trajectories(race), [run.label for run in race.runs])
+    tr = translator(lang)
+    return plots.loss_figure(trajectories(race), [tr(run.label) for run in race.runs], tr)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -175,44 +182,6 @@ def enable_compile_cache(path: str = ".jax_cache") -> None:
     directory = os.environ.get("JAX_COMPILATION_CACHE_DIR", path)
     jax.config.update("jax_compilation_cache_dir", directory)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
-
-
-def _race_args(race: Race) -> tuple[Surface, list[Trajectory], list[str], dict[str, float]]:
-    """Surface, runs, labels and surface parameters of a race (for the exporters)."""
-    surface = surface_of(race.surface, race.formula)
-    return surface, trajectories(race), [r.label for r in race.runs], dict(race.surface_params)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def export_gif(race: Race) -> bytes:
-    """The race as an animated GIF (drawn only when a download asks for it)."""
-    from optviz import export
-
-    return export.to_gif(*_race_args(race))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def export_png(race: Race) -> bytes:
-    """The race's last frame as a PNG."""
-    from optviz import export
-
-    return export.to_png(*_race_args(race))
-
-
-def export_html(race: Race, view: str) -> str:
-    """The interactive race figure as a self-contained HTML file that plays offline."""
-    from optviz import export
-
-    return export.to_html(race_figure(race, view))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def export_table(race: Race, kind: str) -> str:
-    """The trajectories as CSV or JSON."""
-    from optviz import export
-
-    _, runs, labels, _ = _race_args(race)
-    return export.to_csv(runs, labels) if kind == "csv" else export.to_json(runs, labels)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

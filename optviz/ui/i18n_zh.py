@@ -1188,4 +1188,21 @@ ZH: dict[str, str] = {
         "次完整运行，因为它提前停止差的配置。它的风险也清晰可见：起步慢（η 小）但最终会最好的"
         "配置在最初几轮就被淘汰，所以胜出者是*早期*表现最好的。"
     ),
+    # figure words (optviz.plots, optviz.export): legends, hover text, buttons, axis titles
+    "diverged at step {k}": "第 {k} 步发散",
+    "last point": "最后一点",
+    "minimum": "极小值点",
+    "saddle": "鞍点",
+    "▶ Play": "▶ 播放",
+    "❚❚ Pause": "❚❚ 暂停",
+    "start here": "从这里出发",
+    # the export panel under every chart (optviz/ui/exports.py)
+    "Export: {kinds}": "导出：{kinds}",
+    "code": "代码",
+    "Files are made when you press a button. The camera in the chart's toolbar saves the "
+    "frame you see as a PNG.": "按下按钮时才生成文件。图表工具栏中的相机按钮可把当前画面保存为 PNG。",
 }
+
+from optviz.ui.i18n_zh_sweeps import ZH_SWEEPS  # noqa: E402 - the sweeps figures' words
+
+ZH |= ZH_SWEEPS

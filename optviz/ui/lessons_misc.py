@@ -53,6 +53,7 @@ def weight_decay(
         "sgd_gap": regularization.sgd_gap(runs),
         "adamw_l2": regularization.adamw_effective_l2(runs, lam),
         "l2_star": regularization.l2_minimizer(lam, angle),
+        "runs": runs,
     }
 
 
@@ -142,25 +143,27 @@ def own_trajectories(formula, window, start, steps, runs) -> list[Trajectory]:
     return [own_trajectory(formula, window, start, steps, k, hp) for k, hp in runs]
 
 
-def _labels(runs) -> list[str]:
+def _labels(runs, tr=str) -> list[str]:
     """Legend names of the runs."""
-    return [optviz.OPTIMIZERS[k].name for k, _ in runs]
+    return [tr(optviz.OPTIMIZERS[k].name) for k, _ in runs]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def own_race_figure(formula: str, window: Window, start, steps: int, runs):
+def own_race_figure(formula: str, window: Window, start, steps: int, runs, lang: str = "en"):
     """The animated race on the user's surface; shared, never mutate it."""
     view, _ = own_surfaces(formula, window)
     trajs = own_trajectories(formula, window, start, steps, runs)
-    return plots.trajectory_figure(view, trajs, _labels(runs), height=540)
+    tr = translator(lang)
+    return plots.trajectory_figure(view, trajs, _labels(runs, tr), height=540, tr=tr)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def own_3d_figure(formula: str, window: Window, start, steps: int, runs):
+def own_3d_figure(formula: str, window: Window, start, steps: int, runs, lang: str = "en"):
     """The user's surface in 3D with the paths; shared, never mutate it."""
     view, _ = own_surfaces(formula, window)
     trajs = own_trajectories(formula, window, start, steps, runs)
-    fig = plots.surface_3d(view, trajs, _labels(runs))
+    tr = translator(lang)
+    fig = plots.surface_3d(view, trajs, _labels(runs, tr), tr=tr)
     fig.update_layout(height=460)
     return fig
 

@@ -89,13 +89,14 @@ def labels(setting: Comparison, lang: str = "en") -> list[str]:
 def comparison_figure(setting: Comparison, lang: str = "en"):
     """The two runs animated side by side."""
     runs = list(comparison(setting))
-    return plots.small_multiples(setting.surface, runs, labels(setting, lang))
+    return plots.small_multiples(setting.surface, runs, labels(setting, lang), tr=translator(lang))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def comparison_loss(setting: Comparison, lang: str = "en"):
     """Loss against step for both runs."""
-    return plots.loss_figure(list(comparison(setting)), labels(setting, lang))
+    runs = list(comparison(setting))
+    return plots.loss_figure(runs, labels(setting, lang), translator(lang))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -150,7 +151,12 @@ def clipping_figure(setting: Clipping, lang: str = "en"):
     runs = clipping_runs(setting)
     cols = 2 if len(runs) == 4 else 3
     return plots.small_multiples(
-        setting.surface, runs, clipping_labels(setting, lang), cols=cols, height_per_row=300
+        setting.surface,
+        runs,
+        clipping_labels(setting, lang),
+        cols=cols,
+        height_per_row=300,
+        tr=translator(lang),
     )
 
 

@@ -2,7 +2,8 @@
 
 ``st.cache_data`` copies its results (numpy arrays, small dataclasses); ``st.cache_resource``
 shares figures between reruns and sessions — they are never mutated. Every argument is a
-float, int, str or tuple (``search.MapSettings`` is a NamedTuple).
+float, int, str or tuple (``search.MapSettings`` is a NamedTuple). Figure wrappers take the
+language code ``lang`` (it keys the cache, so English and Chinese never share a figure).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import streamlit as st
 import optviz
 from optviz import plots, search
 from optviz.engine import Trajectory
+from optviz.ui.i18n import translator
 
 MapSettings = search.MapSettings
 
@@ -23,19 +25,24 @@ def hyper_map(settings: MapSettings) -> search.HyperMap:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def map_figure(settings: MapSettings, color: str, pick: tuple[int, int] | None):
+def map_figure(settings: MapSettings, color: str, pick: tuple[int, int] | None, lang: str = "en"):
     """The clickable heatmap of the map (shared; never mutate it)."""
-    return search.map_figure(hyper_map(settings), color, pick)
+    return search.map_figure(hyper_map(settings), color, pick, tr=translator(lang))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def replay(settings: MapSettings, cell: tuple[int, int]) -> Trajectory:
     """The full run of one cell of the map (the same hyperparameters, start and noise)."""
+    return optviz.run(**replay_kwargs(settings, cell))
+
+
+def replay_kwargs(settings: MapSettings, cell: tuple[int, int]) -> dict:
+    """The arguments of ``optviz.run`` that replay one cell of the map."""
     hmap = hyper_map(settings)
     hp, noise = search.hparams_for(settings, float(hmap.lrs[cell[0]]), float(hmap.ys[cell[1]]))
-    return optviz.run(
-        settings.optimizer,
-        settings.surface,
+    return dict(
+        optimizer=settings.optimizer,
+        surface=settings.surface,
         start=settings.start,
         steps=settings.steps,
         hparams=hp,
@@ -44,11 +51,17 @@ def replay(settings: MapSettings, cell: tuple[int, int]) -> Trajectory:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def replay_figure(settings: MapSettings, cell: tuple[int, int], label: str):
+def replay_figure(settings: MapSettings, cell: tuple[int, int], label: str, lang: str = "en"):
     """The animated replay of one cell on the surface."""
     traj = replay(settings, cell)
     return plots.trajectory_figure(
-        settings.surface, [traj], [label], clickable=False, height=520, max_frames=120
+        settings.surface,
+        [traj],
+        [label],
+        clickable=False,
+        height=520,
+        max_frames=120,
+        tr=translator(lang),
     )
 
 
@@ -65,9 +78,10 @@ def fair(
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def fair_figure(optimizers, surface, start, steps, lr_range):
+def fair_figure(optimizers, surface, start, steps, lr_range, lang: str = "en"):
     """The fair-comparison curves."""
-    return search.fair_figure(fair(optimizers, surface, start, steps, lr_range))
+    curves = fair(optimizers, surface, start, steps, lr_range)
+    return search.fair_figure(curves, tr=translator(lang))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -79,17 +93,18 @@ def basins(
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def basin_figure(surface, optimizer, lr, steps, res, noise, seed):
+def basin_figure(surface, optimizer, lr, steps, res, noise, seed, lang: str = "en"):
     """The basin picture."""
-    return search.basin_figure(basins(surface, optimizer, lr, steps, res, noise, seed), surface)
+    bmap = basins(surface, optimizer, lr, steps, res, noise, seed)
+    return search.basin_figure(bmap, surface, tr=translator(lang))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def share_figure(surface, optimizer, lr, steps, res, noise, seed):
+def share_figure(surface, optimizer, lr, steps, res, noise, seed, lang: str = "en"):
     """Share of starts per basin, without noise and (if σ > 0) with it."""
     clean = basins(surface, optimizer, lr, steps, res, 0.0, seed)
     noisy = basins(surface, optimizer, lr, steps, res, noise, seed) if noise > 0 else None
-    return search.share_figure(clean, noisy, noise)
+    return search.share_figure(clean, noisy, noise, tr=translator(lang))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -99,12 +114,13 @@ def search_curves(settings: MapSettings, n_max: int, seed: int) -> search.Search
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def search_figures(settings: MapSettings, n: int, seed: int):
+def search_figures(settings: MapSettings, n: int, seed: int, lang: str = "en"):
     """(points over the map, best-so-far curves)."""
     hmap = hyper_map(settings)
+    tr = translator(lang)
     return (
-        search.search_points_figure(hmap, n, seed),
-        search.search_curve_figure(search_curves(settings, n, seed)),
+        search.search_points_figure(hmap, n, seed, tr=tr),
+        search.search_curve_figure(search_curves(settings, n, seed), tr=tr),
     )
 
 
@@ -115,6 +131,7 @@ def halving(settings: MapSettings, n: int, seed: int) -> search.Halving:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def halving_figure(settings: MapSettings, n: int, seed: int):
+def halving_figure(settings: MapSettings, n: int, seed: int, lang: str = "en"):
     """The animated rounds of successive halving over the map."""
-    return search.halving_figure(hyper_map(settings), halving(settings, n, seed))
+    result = halving(settings, n, seed)
+    return search.halving_figure(hyper_map(settings), result, tr=translator(lang))
