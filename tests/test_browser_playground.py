@@ -97,3 +97,19 @@ def test_tampered_link_shows_a_notice(page, server_url):
     open_page(page, f"{server_url}/?adam.lr=abc&surface=nowhere")
     assert page.get_by_text("could not be used").first.is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_export_downloads_a_video_and_a_chinese_gif(page, server_url, tmp_path):
+    """The export panel's buttons give real files: an MP4 and, in Chinese, a GIF."""
+    open_page(page, server_url + "?lang=zh&opts=sgd,adam&steps=50")
+    page.get_by_text("导出：GIF, MP4").first.click()
+    with page.expect_download(timeout=WAIT) as video:
+        page.get_by_role("button", name="MP4").first.click()
+    path = tmp_path / "race.mp4"
+    video.value.save_as(path)
+    assert video.value.suggested_filename == "race.mp4"
+    assert path.read_bytes()[4:8] == b"ftyp" and path.stat().st_size > 5_000
+    with page.expect_download(timeout=WAIT) as gif:
+        page.get_by_role("button", name="GIF").first.click()
+    assert gif.value.path().read_bytes()[:6] == b"GIF89a"
+    assert page.locator("[data-testid='stException']").count() == 0
