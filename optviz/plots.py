@@ -54,7 +54,14 @@ ISO_LINE_COLOR = "rgba(40, 40, 40, 0.28)"
 UIREVISION = "optviz"  # constant: a zoom survives reruns that rebuild the figure
 FRAME_MS = 40  # one animation frame at 1× speed
 SPEEDS = (("0.5×", 2 * FRAME_MS), ("1×", FRAME_MS), ("2×", FRAME_MS // 2))
-CLICK_GRID = 41  # click targets per axis
+CLICK_GRID = 25  # click targets per axis (each one is an SVG node the browser restyles)
+MARKER_POINTS = 61  # a path this long or shorter marks every step; longer ones are lines only
+VALIDATE = False
+"""Whether figures run plotly's per-property validation (~40% of the build time of a race).
+
+The builders emit only valid properties (a test builds every figure with validation on and
+compares the JSON), so the app skips it.
+"""
 Translate = Callable[[str], str]
 """The ``tr`` argument of every builder: English text in, the reader's language out.
 
@@ -415,14 +422,18 @@ def _known_points_trace(surf: Surface, tr: Translate = str, **kw) -> dict | None
 
 
 def _path_trace(run: Trajectory, label: str, i: int, tr: Translate = str, **kw) -> dict:
-    """The faint full path of one run (already NaN-cut at divergence)."""
+    """The faint full path of one run (already NaN-cut at divergence).
+
+    Every step is a dot while the path is short enough to see them (``MARKER_POINTS``); a
+    longer path is a line, which also keeps the browser's redraw fast.
+    """
     xy = np.asarray(run.xy, np.float32)
     step = tr("step")
     return dict(
         type="scatter",
         x=xy[:, 0],
         y=xy[:, 1],
-        mode="lines+markers",
+        mode="lines+markers" if len(xy) <= MARKER_POINTS else "lines",
         name=label,
         legendgroup=f"run{i}",
         line=dict(color=color(i), width=2),
@@ -586,6 +597,11 @@ def _click_grid(bounds, tr: Translate = str, **kw) -> dict:
 # ----------------------------------------------------------------------------- figures
 
 
+def _figure(data: list, layout: dict, frames: list | None = None) -> go.Figure:
+    """``go.Figure`` of plain dicts, validated only when ``VALIDATE`` is on."""
+    return go.Figure(data=data, layout=layout, frames=frames, _validate=VALIDATE)
+
+
 def trajectory_figure(
     surface: str | Surface,
     trajectories: Sequence[Trajectory],
@@ -694,7 +710,9 @@ def trajectory_figure(
             }
             for f, k in enumerate(steps)
         ]
-    return go.Figure(data=data, layout=layout, frames=frame_list or None)
+    if clickable:
+        layout["hoverdistance"] = -1  # a click anywhere picks the nearest grid point
+    return _figure(data, layout, frame_list or None)
 
 
 def small_multiples(
@@ -814,7 +832,7 @@ def small_multiples(
             }
             for f, k in enumerate(steps)
         ]
-    return go.Figure(data=data, layout=layout, frames=frame_list)
+    return _figure(data, layout, frame_list)
 
 
 def surface_3d(
@@ -893,7 +911,7 @@ def surface_3d(
             aspectratio=dict(x=1.0, y=1.0, z=0.6),
         ),
     )
-    return go.Figure(data=data, layout=layout)
+    return _figure(data, layout)
 
 
 def loss_figure(
@@ -988,7 +1006,7 @@ def loss_figure(
         hovermode="x unified",
         meta={"shift": shift},
     )
-    return go.Figure(data=data, layout=layout)
+    return _figure(data, layout)
 
 
 def race_table(
