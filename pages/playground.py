@@ -241,7 +241,7 @@ def race_panel() -> None:
         labels=[t(run.label) for run in race.runs],
         surface=cached.surface_of(race.surface, race.formula),
         params=dict(race.surface_params),
-        code=cached.export_code(race),
+        code=[(t(label), *snippets) for label, *snippets in cached.export_code(race)],
     )
     controls.share_box(state, FIELDS)
 

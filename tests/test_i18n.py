@@ -52,6 +52,9 @@ def registry_strings():
     out += [p.title for p in PAGES]
     out += ["optimizer", "final loss", "distance to nearest minimum", "steps to tolerance"]
     out += ["diverged at"]
+    params = [p for o in OPTIMIZERS.values() for p in o.params]
+    params += [p for s in (*SURFACES.values(), *SCHEDULES.values()) for p in s.params]
+    out += [p.name for p in params if len(p.name) > 1]  # slider labels: "lr η" → "学习率 η"
     return out
 
 

@@ -59,12 +59,13 @@ def param_widget(param: Param, key: str, label: str | None = None) -> float:
     Args:
         param: The spec (range, default, log flag, help).
         key: Session-state key (already seeded).
-        label: Label to show; default is the parameter's symbol and name.
+        label: Label to show; default is the parameter's name (in the reader's language) and
+            its symbol.
 
     Returns:
         The current value.
     """
-    label = label or f"{param.name} ${param.symbol}$"
+    label = label or f"{t(param.name)} ${param.symbol}$"
     if key not in st.session_state:
         st.session_state[key] = param.default
     if param.log:

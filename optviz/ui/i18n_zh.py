@@ -1196,6 +1196,18 @@ ZH: dict[str, str] = {
     "▶ Play": "▶ 播放",
     "❚❚ Pause": "❚❚ 暂停",
     "start here": "从这里出发",
+    # parameter names on the sliders ("lr η" reads "学习率 η")
+    "lr": "学习率",
+    "kappa": "条件数",
+    "angle": "旋转角",
+    "eps": "数值稳定项",
+    "lr_min": "最小学习率",
+    "period": "周期",
+    "step_size": "衰减间隔",
+    "t_mult": "周期倍增因子",
+    "warmup": "预热步数",
+    "clip_max": "截断阈值",
+    "beta": "衰减系数",
     # the export panel under every chart (optviz/ui/exports.py)
     "Export: {kinds}": "导出：{kinds}",
     "code": "代码",
