@@ -206,6 +206,8 @@ def test_export_panel_offers_every_format_and_code():
     assert not at.exception
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["GIF", "MP4", "HTML", "PNG", "CSV", "JSON"]
+    assert not [c for c in at.code if c.language == "python"]  # highlighted on demand only
+    at.toggle(key="_pg.code").set_value(True).run()
     code = [c.value for c in at.code]
     assert any("optviz.run(" in c for c in code) and any("optax.sgd" in c for c in code)
 

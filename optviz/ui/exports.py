@@ -95,7 +95,10 @@ def export_panel(
         cols = st.columns(len(files))
         for col, (label, file_name, mime, make) in zip(cols, files, strict=True):
             col.download_button(label, make, file_name=file_name, mime=mime, key=f"{key}dl.{label}")
-        for label, snippet, optax_code in code:
+        show = code and st.toggle(  # highlighted code is drawn only when asked for
+            t("Show the code (optviz and optax)"), key="_" + key.replace(":", ".") + "code"
+        )
+        for label, snippet, optax_code in code if show else ():
             st.markdown(f"**{label}** — optviz")
             st.code(snippet, language="python")
             if optax_code:

@@ -1211,6 +1211,7 @@ ZH: dict[str, str] = {
     # the export panel under every chart (optviz/ui/exports.py)
     "Export: {kinds}": "导出：{kinds}",
     "code": "代码",
+    "Show the code (optviz and optax)": "显示代码（optviz 与 optax）",
     "Files are made when you press a button. The camera in the chart's toolbar saves the "
     "frame you see as a PNG.": "按下按钮时才生成文件。图表工具栏中的相机按钮可把当前画面保存为 PNG。",
 }
