@@ -421,25 +421,15 @@ def _render(args, parser: argparse.ArgumentParser) -> int:
 def _export(suffix, surface, trajectories, labels, params, args, size) -> bytes | str:
     """The file contents for the format ``suffix``."""
     params = params or None
-    if suffix == ".gif":
-        return export.to_gif(
+    if suffix in (".gif", ".mp4"):  # animations: the same frames, GIF or H.264 video
+        write, frames = (export.to_gif, 80) if suffix == ".gif" else (export.to_mp4, 150)
+        return write(
             surface,
             trajectories,
             labels,
             params,
             fps=args.fps,
-            max_frames=args.max_frames or 80,
-            size=size,
-            title=args.title,
-        )
-    if suffix == ".mp4":
-        return export.to_mp4(
-            surface,
-            trajectories,
-            labels,
-            params,
-            fps=args.fps,
-            max_frames=args.max_frames or 150,
+            max_frames=args.max_frames or frames,
             size=size,
             title=args.title,
         )

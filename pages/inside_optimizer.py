@@ -134,14 +134,6 @@ def inside_panel() -> None:
             name=t(opt.name), k=traj.diverged_at, reason=t(traj.diverged_reason or "non-finite")
         )
         st.error(message, icon="💥")
-    run_kwargs = dict(
-        optimizer=opt.key,
-        surface=setup.surface,
-        start=setup.start,
-        steps=setup.steps,
-        hparams=dict(setup.hparams),
-        surface_params=dict(setup.surface_params),
-    )
     exports.export_panel(
         P,
         figure,
@@ -150,7 +142,7 @@ def inside_panel() -> None:
         labels=[t(opt.name)],
         surface=SURFACES[setup.surface],
         params=dict(setup.surface_params),
-        code=[exports.snippet(t(opt.name), **run_kwargs)],
+        code=[exports.snippet(t(opt.name), **cached.run_kwargs(setup))],
     )
 
     st.subheader(t("One step, with its numbers"))

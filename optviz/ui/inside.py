@@ -32,7 +32,12 @@ class Setup(NamedTuple):
 @st.cache_data(max_entries=256, show_spinner=False)
 def trajectory(setup: Setup) -> Trajectory:
     """The run (cached per settings; float settings never recompile)."""
-    return optviz.run(
+    return optviz.run(**run_kwargs(setup))
+
+
+def run_kwargs(setup: Setup) -> dict[str, Any]:
+    """The arguments of ``optviz.run`` for one setup (also the "copy as code" snippet's)."""
+    return dict(
         optimizer=setup.optimizer,
         surface=setup.surface,
         start=setup.start,
