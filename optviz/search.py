@@ -1069,7 +1069,7 @@ def map_figure(
                 mode="markers",
                 name=tr("best cell"),
                 marker=dict(symbol="star", size=16, color="white", line=dict(width=1.5)),
-                hovertemplate=f"{tr('best')}: η = {hmap.lrs[i]:.4g}, {ytitle} = "
+                hovertemplate=f"{tr('best:')} η = {hmap.lrs[i]:.4g}, {ytitle} = "
                 f"{hmap.ys[j]:.4g}<br>f − f* = {hmap.gap[i, j]:.3g}<extra></extra>",
             )
         )

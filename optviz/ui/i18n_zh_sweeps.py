@@ -20,7 +20,7 @@ ZH_SWEEPS: dict[str, str] = {
     "never reached f − f* ≤ {tol}": "始终未达到 f − f* ≤ {tol}",
     "converged or still going": "已收敛或仍在下降",
     "best cell": "最优格",
-    "best": "最优",
+    "best:": "最优：",
     "replayed": "正在回放",
     "click: replay": "点击回放",
     # ------------------------------------------------------------------ fair comparison
