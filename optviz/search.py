@@ -1025,35 +1025,13 @@ def map_figure(
             hovertemplate=hover,
             name="runs",
         ),
-        dict(
-            type="heatmap",
-            x=lx,
-            y=ys,
-            z=np.where(div, 1.0, np.nan).T.astype(np.float32),
-            colorscale=[[0, DIVERGED_GREY], [1, DIVERGED_GREY]],
-            showscale=False,
-            hovertemplate="η = %{x:.3f} (log₁₀)<br>" + ytitle + " = %{y:.4g}<br>"
-            f"<b>{diverged}</b><extra></extra>",
-            name="diverged",
-        ),
+        _mask_heatmap(hmap, div, DIVERGED_GREY, f"<b>{diverged}</b>", "diverged", ytitle),
     ]
     keys = [(tr("diverged (发散)"), DIVERGED_GREY)]
     if color == "steps":
         never = (hit < 0) & ~div
         never_text = tr("never reached f − f* ≤ {tol}").format(tol=f"{TOL:g}")
-        data.append(
-            dict(
-                type="heatmap",
-                x=lx,
-                y=ys,
-                z=np.where(never, 1.0, np.nan).T.astype(np.float32),
-                colorscale=[[0, NEVER_GREY], [1, NEVER_GREY]],
-                showscale=False,
-                hovertemplate="η = %{x:.3f} (log₁₀)<br>" + ytitle + " = %{y:.4g}<br>"
-                f"{never_text}<extra></extra>",
-                name="never reached",
-            )
-        )
+        data.append(_mask_heatmap(hmap, never, NEVER_GREY, never_text, "never reached", ytitle))
         keys.append((never_text, NEVER_GREY))
     if color == "diverged":
         keys.append((tr("converged or still going"), "#bfe3c9"))
@@ -1447,20 +1425,35 @@ def _legend_key(label: str, col: str) -> dict:
     )
 
 
-def _diverged_heatmap(hmap: HyperMap, tr: plots.Translate = str) -> dict:
-    """Diverged cells in dark grey (NaN elsewhere), over a map heatmap (named ``"diverged"``)."""
+def _mask_heatmap(
+    hmap: HyperMap, mask: np.ndarray, colour: str, text: str, name: str, ytitle: str = ""
+) -> dict:
+    """The cells of ``mask`` in one flat colour (NaN elsewhere), over a map heatmap.
+
+    Args:
+        hmap: The map (its η and second-axis values place the cells).
+        mask: Boolean ``(n_lr, n_y)``.
+        colour: The cells' colour.
+        text: What the hover says about such a cell (already translated).
+        name: Trace name (code looks it up: "diverged", "never reached").
+        ytitle: Second-axis title shown in the hover, or "" for the bare value.
+    """
+    y_hover = f"{ytitle} = %{{y:.4g}}" if ytitle else "%{y:.4g}"
     return dict(
         type="heatmap",
         x=np.log10(hmap.lrs).astype(np.float32),
         y=hmap.ys.astype(np.float32),
-        z=np.where(hmap.diverged, 1.0, np.nan).T.astype(np.float32),
-        colorscale=[[0, DIVERGED_GREY], [1, DIVERGED_GREY]],
+        z=np.where(mask, 1.0, np.nan).T.astype(np.float32),
+        colorscale=[[0, colour], [1, colour]],
         showscale=False,
-        hovertemplate="η = %{x:.3f} (log₁₀)<br>%{y:.4g}<br><b>"
-        + tr("diverged")
-        + "</b><extra></extra>",
-        name="diverged",
+        hovertemplate=f"η = %{{x:.3f}} (log₁₀)<br>{y_hover}<br>{text}<extra></extra>",
+        name=name,
     )
+
+
+def _diverged_heatmap(hmap: HyperMap, tr: plots.Translate = str) -> dict:
+    """Diverged cells in dark grey (NaN elsewhere), over a map heatmap (named ``"diverged"``)."""
+    return _mask_heatmap(hmap, hmap.diverged, DIVERGED_GREY, f"<b>{tr('diverged')}</b>", "diverged")
 
 
 def _map_layout(hmap: HyperMap, height: int, tr: plots.Translate = str, **extra) -> dict:
