@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from pagetest import open_page
 
 from optviz import OPTIMIZERS, SURFACES
 from optviz.presets import PRESETS
@@ -16,10 +16,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def app(query=None):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+    return open_page(APP, query, TIMEOUT)
 
 
 def table(at):

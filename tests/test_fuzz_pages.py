@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
+from pagetest import open_page as open_script
 
 from optviz.ui.nav import PAGES
 
@@ -28,10 +28,7 @@ TAMPERED = [
 
 
 def open_page(entry, query=None):
-    at = AppTest.from_file(APP, default_timeout=300)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
+    at = open_script(APP, query, 300)
     if entry.path != PAGES[0].path:
         at.switch_page(entry.path).run()
     return at
@@ -39,10 +36,7 @@ def open_page(entry, query=None):
 
 def open_standalone(entry, query):
     """The page script alone with a query string (navigating clears a link's parameters)."""
-    at = AppTest.from_file(str(ROOT / entry.path), default_timeout=300)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_script(str(ROOT / entry.path), query, 300)
 
 
 def widgets(at):

@@ -1,7 +1,5 @@
 """The clipping lesson: clipping rules, the cliff and plateau stories, and the page."""
 
-import base64
-import json
 import string
 from pathlib import Path
 
@@ -10,6 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hst
+from pagetest import chart_spec as spec
+from pagetest import open_page, texts
 from streamlit.testing.v1 import AppTest
 
 from optviz import engine, urlstate
@@ -24,29 +24,8 @@ STEPS = 100
 ETA, B = clipping.LR.default, clipping.THRESHOLD.default
 
 
-def array(value):
-    """A Plotly JSON array (plain list or base64 typed array) as numpy."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), np.dtype(value["dtype"]))
-    return np.asarray(value, np.float64)
-
-
 def app(query=None):
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def spec(at, key):
-    for chart in at.get("plotly_chart"):
-        if key in chart.proto.id:
-            return json.loads(chart.proto.spec)
-    raise AssertionError(f"no chart {key}")
-
-
-def texts(elements):
-    return " ".join(e.value for e in elements)
+    return open_page(PAGE, query, 180)
 
 
 def inside(traj, surface):

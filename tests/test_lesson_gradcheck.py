@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from pagetest import open_page
 from streamlit.testing.v1 import AppTest
 
 from optviz import SURFACES
@@ -139,10 +140,7 @@ def test_error_figure_has_four_curves_and_bands():
 
 
 def app(query=None):
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+    return open_page(PAGE, query, TIMEOUT)
 
 
 def test_page_defaults():

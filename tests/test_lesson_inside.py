@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pagetest import open_page
 from streamlit.testing.v1 import AppTest
 
 import optviz
@@ -208,10 +209,7 @@ def test_bias_correction_figure(runs):
 
 
 def app(query=None):
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+    return open_page(PAGE, query, 180)
 
 
 def spec(at, i=0):

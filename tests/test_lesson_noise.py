@@ -3,7 +3,6 @@ against single optviz.run calls), the notes' claim about batch size, the linear 
 and the page itself under AppTest (defaults, extremes, every menu option, URL round trip,
 tampered links)."""
 
-import json
 import logging
 import math
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import jax
 import numpy as np
 import pytest
+from pagetest import chart_spec as spec
 from streamlit.testing.v1 import AppTest
 
 import optviz
@@ -258,13 +258,6 @@ def page(query=None):
 
 def text(at):
     return " ".join(m.value for m in at.markdown)
-
-
-def spec(at, key):
-    for chart in at.get("plotly_chart"):
-        if key in chart.proto.id:
-            return json.loads(chart.proto.spec)
-    raise KeyError(key)
 
 
 def test_defaults_render():

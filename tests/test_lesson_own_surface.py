@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pagetest import open_page
 from streamlit.testing.v1 import AppTest
 
 import optviz
@@ -32,10 +33,7 @@ EXAMPLES = examples()
 
 
 def app(query=None):
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+    return open_page(PAGE, query, TIMEOUT)
 
 
 def charts(at):

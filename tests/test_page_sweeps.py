@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pagetest import open_page
 from streamlit.testing.v1 import AppTest
 
 from optviz import OPTIMIZERS, SURFACES, search
@@ -17,10 +18,7 @@ SMALL = {"res": "25"}  # small maps keep the tests fast
 
 
 def app(query=None):
-    at = AppTest.from_file(PAGE, default_timeout=300)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
+    return open_page(PAGE, query, 300)
 
 
 def specs(at):

@@ -1,0 +1,35 @@
+"""Helpers shared by the AppTest page tests: open a page with a query string, read its charts."""
+
+import base64
+import json
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+
+def open_page(path: str, query: dict | None = None, timeout: float = 180) -> AppTest:
+    """Runs the script at ``path`` once with ``query`` as its query string."""
+    at = AppTest.from_file(path, default_timeout=timeout)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def chart_spec(at: AppTest, key: str) -> dict:
+    """The Plotly JSON of the chart whose element id contains ``key``."""
+    for chart in at.get("plotly_chart"):
+        if key in chart.proto.id:
+            return json.loads(chart.proto.spec)
+    raise AssertionError(f"no chart {key}")
+
+
+def typed_array(value) -> np.ndarray:
+    """A Plotly JSON array (plain list or base64 typed array) as numpy."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), np.dtype(value["dtype"]))
+    return np.asarray(value, np.float64)
+
+
+def texts(elements) -> str:
+    """The values of text elements (markdown, captions, alerts) joined by spaces."""
+    return " ".join(e.value for e in elements)
