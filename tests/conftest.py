@@ -1,5 +1,6 @@
 """Shared fixtures: a real Streamlit server on loopback and a headless Debian Chromium."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -42,11 +43,11 @@ def wait_healthy(url: str, timeout: float = 90.0) -> None:
     raise TimeoutError(f"streamlit did not become healthy at {url}")
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory):
-    """``streamlit run app.py`` on 127.0.0.1 and a free port, for the whole session."""
+@contextlib.contextmanager
+def streamlit_server(log_path):
+    """``streamlit run app.py`` on 127.0.0.1 and a free port; yields its URL once healthy."""
     port = free_port()
-    log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
@@ -68,6 +69,20 @@ def server_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory):
+    """One server for the whole session."""
+    with streamlit_server(tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server_url(tmp_path):
+    """A server no browser has visited yet (for what happens on a server's first request)."""
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

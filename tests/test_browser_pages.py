@@ -2,7 +2,10 @@
 
 import pytest
 
+from optviz.ui.i18n_zh import ZH
 from optviz.ui.nav import PAGES
+
+SWEEPS = next(p for p in PAGES if p.url_path == "sweeps")
 
 pytestmark = pytest.mark.browser
 
@@ -15,3 +18,17 @@ def test_page_draws(page, server_url, entry, tmp_path):
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("h1").count() >= 1  # every page opens with its title
     page.screenshot(path=str(tmp_path / f"{entry.url_path}.png"), full_page=True)
+
+
+def test_a_link_to_a_page_opened_first_on_a_fresh_server_runs_inside_the_app(
+    page, fresh_server_url
+):
+    """Streamlit would run pages/sweeps.py alone (no language, a menu of file names) until a
+    session had run app.py; the page reruns itself through app.py instead."""
+    page.goto(f"{fresh_server_url}/sweeps?lang=zh")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
+    menu = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    assert not any(item.strip() == "app" for item in menu), menu
+    assert any(ZH[SWEEPS.title] in item for item in menu), menu  # app.py's menu, in Chinese
+    assert page.get_by_text("Language · 语言").count() == 1
+    assert "/sweeps" in page.evaluate("() => window.location.pathname")

@@ -21,6 +21,23 @@ def query_dict() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
+def through_the_app() -> None:
+    """Reruns a page that Streamlit started by itself, so that app.py runs first.
+
+    With a ``pages/`` folder beside app.py, Streamlit runs a page script on its own (its first
+    multipage mode) until a session has called ``st.navigation`` in this server process: a link
+    to ``/sweeps`` opened first on a fresh server showed that page without app.py (no language,
+    no wide layout, a menu of file names) for every visitor until someone opened the root.
+    Turning that mode off, as ``st.navigation`` does, and rerunning sends the run through
+    app.py, whose ``st.navigation`` picks the same page from the URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def seed_from_url(fields: Iterable[urlstate.Field], prefix: str) -> list[str]:
     """Copies the URL's settings into session state on a page's first run in this session.
 
@@ -35,6 +52,7 @@ def seed_from_url(fields: Iterable[urlstate.Field], prefix: str) -> list[str]:
     Returns:
         Problems found in the URL (empty on later runs or for a clean link).
     """
+    through_the_app()  # a page opened by a link must run inside app.py
     marker = f"{prefix}_seeded"
     if st.session_state.get(marker):
         saved = st.session_state.get(f"{prefix}_saved", {})
