@@ -1785,4 +1785,4 @@ def halving_figure(
         sliders=[slider],
     )
     layout["margin"] = dict(l=60, r=20, t=30, b=120)
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return plots.figure(data, layout, frames)

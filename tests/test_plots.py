@@ -383,6 +383,50 @@ def test_figures_are_valid_plotly_without_validating_them(monkeypatch):
     assert [json.loads(a) for a in fast] == [json.loads(b) for b in slow]
 
 
+def _spec() -> tuple[list, dict, list]:
+    """Two traces, a layout and frames with numpy arrays and no trace type (as builders emit)."""
+    data = [{"type": "scatter", "x": np.arange(5.0), "y": np.ones(5)}, {"type": "scatter"}]
+    layout = {"height": 300, "meta": {"heads_trace": 1}}
+    frames = [
+        {"name": str(k), "data": [{"x": [float(k)], "y": np.array([2.0 * k])}], "traces": [1]}
+        for k in range(4)
+    ]
+    return data, layout, frames
+
+
+def test_animated_figure_serialises_like_a_plotly_figure():
+    """Frames kept as dicts give the same JSON as plotly's Frame objects, before and after
+    something reads ``fig.frames``; pickling, copying and ``go.Figure(fig)`` keep everything."""
+    import copy
+    import pickle
+
+    data, layout, frames = _spec()
+    reference = json.loads(go.Figure(data=data, layout=layout, frames=frames).to_json())
+    fig = plots.figure(data, layout, frames)
+    assert isinstance(fig, plots.AnimatedFigure)
+    assert json.loads(fig.to_json()) == reference
+    assert json.loads(pio.to_json(fig, validate=False)) == reference
+    assert fig.to_dict() is not fig.to_dict()  # a fresh dict every time
+    assert fig.to_dict()["frames"][0]["data"][0]["type"] == "scatter"
+    again = pickle.loads(pickle.dumps(fig))
+    assert type(again) is plots.AnimatedFigure
+    assert json.loads(again.to_json()) == reference
+    assert json.loads(copy.deepcopy(fig).to_json()) == reference
+    assert json.loads(go.Figure(fig).to_json()) == reference
+    assert [f.name for f in fig.frames] == ["0", "1", "2", "3"]  # go.Frame objects on demand
+    assert isinstance(fig.frames[2], go.Frame) and list(fig.frames[2].data[0].y) == [4.0]
+    assert json.loads(fig.to_json()) == reference
+    fig.frames = fig.frames[:2]  # plotly's own setter still works
+    assert len(fig.to_dict()["frames"]) == 2
+
+
+def test_animated_figure_with_no_frames_is_a_plain_figure():
+    data, layout, _ = _spec()
+    fig = plots.figure(data, layout)
+    assert fig.frames == () and "frames" not in fig.to_dict()
+    assert json.loads(fig.to_json()) == json.loads(go.Figure(data=data, layout=layout).to_json())
+
+
 def test_long_paths_are_lines_and_short_ones_mark_every_step():
     short = optviz.run("sgd", "quadratic", steps=plots.MARKER_POINTS - 1)
     long = optviz.run("sgd", "quadratic", steps=plots.MARKER_POINTS)

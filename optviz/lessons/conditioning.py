@@ -446,7 +446,7 @@ def panels_figure(
             }
             for f, k in enumerate(steps)
         ]
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return plots.figure(data, layout, frames)
 
 
 def _heads(xy: np.ndarray, steps: np.ndarray) -> np.ndarray:

@@ -284,7 +284,7 @@ def ewma_figure(
         sliders=sliders,
         meta={"animated": animated},
     )
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return plots.figure(data, layout, frames)
 
 
 def weights_figure(

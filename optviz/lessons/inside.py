@@ -517,7 +517,7 @@ def inside_figure(
             dots = _dots(traj, panel, t)
             update += [{"x": [t, t], "y": [lo, hi]}, {"x": [t] * len(dots), "y": dots}]
         frames.append({"name": str(t), "data": update, "traces": animated})
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return plots.figure(data, layout, frames)
 
 
 # ----------------------------------------------------------------------------- one step in numbers

@@ -446,7 +446,7 @@ def cloud_figure(
             }
             for f, k in enumerate(steps)
         ]
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return plots.figure(data, layout, frames)
 
 
 def escape_figure(
