@@ -53,6 +53,21 @@ def test_slider_change_updates_the_race_table():
     assert at.query_params["sgd.lr"] == "0.01"
 
 
+def test_moving_one_optimizer_reruns_only_that_optimizer(monkeypatch):
+    """Each run is cached on its own settings: a new SGD η runs SGD, not the other three."""
+    import optviz
+
+    at = app()
+    calls = []
+    real_run = optviz.run
+    monkeypatch.setattr(
+        optviz, "run", lambda *a, **k: calls.append(k["optimizer"]) or real_run(*a, **k)
+    )
+    at.select_slider(key=P + "sgd.lr").set_value(0.0012).run()
+    assert not at.exception
+    assert calls == ["sgd"]
+
+
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset(name):
     at = app()
