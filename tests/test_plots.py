@@ -384,11 +384,11 @@ def test_figures_are_valid_plotly_without_validating_them(monkeypatch):
 
 
 def _spec() -> tuple[list, dict, list]:
-    """Two traces, a layout and frames with numpy arrays and no trace type (as builders emit)."""
+    """Two traces, a layout and frames with numpy arrays and scalars, no trace type."""
     data = [{"type": "scatter", "x": np.arange(5.0), "y": np.ones(5)}, {"type": "scatter"}]
     layout = {"height": 300, "meta": {"heads_trace": 1}}
     frames = [
-        {"name": str(k), "data": [{"x": [float(k)], "y": np.array([2.0 * k])}], "traces": [1]}
+        {"name": str(k), "data": [{"x": [np.float32(k)], "y": np.array([2.0 * k])}], "traces": [1]}
         for k in range(4)
     ]
     return data, layout, frames
