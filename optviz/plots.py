@@ -59,6 +59,15 @@ FRAME_MS = 40  # one animation frame at 1× speed
 SPEEDS = (("0.5×", 2 * FRAME_MS), ("1×", FRAME_MS), ("2×", FRAME_MS // 2))
 CLICK_GRID = 25  # click targets per axis (each one is an SVG node the browser restyles)
 MARKER_POINTS = 61  # a path this long or shorter marks every step; longer ones are lines only
+MARGINS_NOTE = """Margins are as wide as plotly's auto-margin makes them anyway.
+
+The legend, Play/Pause buttons and scrubber push the margins out ("auto-margin"). When the
+pushed margins differ from the figure's own, plotly.js draws the whole chart twice on every
+update (and Streamlit 1.67 mounts a fresh chart for every changed figure: its element id hashes
+the figure) — 110 of the ~400 ms a slider move cost in Chromium. Margins that already leave room
+for a one-row legend and the controls (b=160 under an animation, t=45 over a legend) make the
+second draw vanish; a narrow window that wraps the legend still gets it.
+"""
 VALIDATE = False
 """Whether figures run plotly's per-property validation (~40% of the build time of a race).
 
@@ -770,7 +779,7 @@ def trajectory_figure(
         uirevision=UIREVISION,
         hovermode="closest",
         plot_bgcolor="white",
-        margin=dict(l=55, r=15, t=top, b=110 if animate else 50),
+        margin=dict(l=70, r=15, t=max(top, 45), b=160 if animate else 50),  # see MARGINS_NOTE
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
         meta={"click_trace": click_index, "heads_trace": heads_index},
     )
@@ -892,7 +901,7 @@ def small_multiples(
         hovermode="closest",
         plot_bgcolor="white",
         showlegend=False,
-        margin=dict(l=55, r=15, t=40, b=110 if animate else 40),
+        margin=dict(l=70, r=15, t=45, b=160 if animate else 40),  # see MARGINS_NOTE
         meta={"heads_traces": heads},
     )
     frame_list = None
@@ -1080,7 +1089,7 @@ def loss_figure(
         uirevision=UIREVISION,
         xaxis=dict(title=dict(text=tr("step t")), rangemode="tozero"),
         yaxis=dict(type="log", title=dict(text=axis_title), exponentformat="power"),
-        margin=dict(l=85, r=15, t=30, b=50),
+        margin=dict(l=85, r=25, t=45, b=70),  # see MARGINS_NOTE
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
         hovermode="x unified",
         meta={"shift": shift},
@@ -1242,8 +1251,11 @@ def presenter_style(fig: go.Figure, *, font_size: int = 22, line_width: float = 
     Returns:
         A new ``go.Figure`` (frames kept, so the animation still plays).
     """
-    big = go.Figure(fig)
+    spec = fig.to_dict()
+    big = figure(spec["data"], spec["layout"], spec.get("frames"))
     big.update_layout(font={"size": font_size}, legend={"font": {"size": font_size}})
+    if big.layout.sliders:  # room for the bigger controls (MARGINS_NOTE)
+        big.update_layout(margin=dict(l=90, t=60, b=185))
     for trace in big.data:
         if trace.type != "scatter" or trace.name == "click-grid":
             continue

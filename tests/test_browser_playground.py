@@ -60,6 +60,34 @@ def test_learning_rate_slider_redraws_the_chart(page, server_url):
     page.wait_for_function("() => window.location.href.includes('sgd.lr=')", timeout=WAIT)
 
 
+def test_charts_are_drawn_with_their_own_margins(page, server_url):
+    """The figures' margins already leave room for the legend and the animation controls, so
+    plotly's auto-margin never draws a chart a second time (plots.MARGINS_NOTE): the margins
+    plotly used are the figure's own, on the race and the loss chart, after a slider move too."""
+    open_page(page, server_url)
+    used = (
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).slice(0, 2).map(g =>"
+        " ['l', 'r', 't', 'b'].map(k => [g._fullLayout._size[k], g.layout.margin[k]]))"
+    )
+    page.wait_for_timeout(1000)
+    for chart in page.evaluate(used):
+        assert all(drawn == own for drawn, own in chart), chart
+    page.evaluate(
+        "() => { window.__x = JSON.stringify(Array.from("
+        "document.querySelector('.js-plotly-plot')._fullData[1].x)) }"
+    )
+    page.get_by_role("slider", name="lr $\\eta$").first.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => JSON.stringify(Array.from(document.querySelector('.js-plotly-plot')"
+        "._fullData[1].x)) !== window.__x",
+        timeout=WAIT,
+    )
+    page.wait_for_timeout(1000)
+    for chart in page.evaluate(used):
+        assert all(drawn == own for drawn, own in chart), chart
+
+
 def test_play_advances_frames(page, server_url):
     open_page(page, server_url)
     page.locator(".updatemenu-button", has_text="Play").first.click()
