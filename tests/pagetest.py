@@ -33,3 +33,17 @@ def typed_array(value) -> np.ndarray:
 def texts(elements) -> str:
     """The values of text elements (markdown, captions, alerts) joined by spaces."""
     return " ".join(e.value for e in elements)
+
+
+def export_keys(at: AppTest) -> list[str]:
+    """Session keys of the page's export panels (they draw their buttons only when open)."""
+    return [e.proto.id.split("-", 2)[2] for e in at.expander if e.proto.id.endswith("export")]
+
+
+def open_exports(at: AppTest) -> AppTest:
+    """Opens every export panel of the page and reruns it."""
+    keys = export_keys(at)
+    assert keys, "the page has no export panel"
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pagetest import open_page
+from pagetest import open_exports, open_page
 
 from optviz import OPTIMIZERS, SURFACES
 from optviz.presets import PRESETS
@@ -216,6 +216,8 @@ def test_chinese_interface_from_the_link():
 def test_export_panel_offers_every_format_and_code():
     at = app({"opts": "sgd,momentum"})
     assert not at.exception
+    assert not at.get("download_button")  # a closed panel draws no buttons
+    open_exports(at)
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["GIF", "MP4", "HTML", "PNG", "CSV", "JSON"]
     assert not [c for c in at.code if c.language == "python"]  # highlighted on demand only

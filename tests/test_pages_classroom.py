@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pagetest import export_keys
 from streamlit.testing.v1 import AppTest
 
 from optviz import OPTIMIZERS
@@ -51,11 +52,13 @@ def english_words(texts: list[str]) -> set[str]:
     return {w for text in texts for w in WORD.findall(text) if w not in ALLOWED}
 
 
-def open_page(entry, lang: str) -> AppTest:
-    """The page script alone, in ``lang``."""
+def open_page(entry, lang: str, opened: list[str] = ()) -> AppTest:
+    """The page script alone, in ``lang``, with the export panels ``opened`` open."""
     at = AppTest.from_file(str(ROOT / entry.path), default_timeout=300)
     at.query_params["lang"] = lang
     at.session_state["lang"] = lang
+    for key in opened:
+        at.session_state[key] = True
     return at.run()
 
 
@@ -67,7 +70,12 @@ def test_charts_speak_chinese_and_every_chart_page_exports(entry):
     assert charts, "the page draws no chart"
     found = {w for spec in charts for w in english_words(shown_texts(spec))}
     assert not found, f"English inside the charts of {entry.title}: {sorted(found)}"
-    files = [button.proto.label for button in at.get("download_button")]
+    keys = export_keys(at)
+    assert keys, f"{entry.title} has no export panel"
+    # a fresh run with the panels open (AppTest's rerun looks a selectbox's value up among
+    # its translated labels and fails on a Chinese page)
+    opened = open_page(entry, "zh", opened=keys)
+    files = [button.proto.label for button in opened.get("download_button")]
     assert "HTML" in files, f"{entry.title} exports nothing"
 
 

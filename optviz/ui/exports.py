@@ -85,7 +85,12 @@ def export_panel(
     """
     files = _downloads(name, figure, runs, labels, surface, params)
     kinds = ", ".join([label for label, *_ in files] + ([t("code")] if code else []))
-    with st.expander(t("Export: {kinds}").format(kinds=kinds)):
+    panel = st.expander(
+        t("Export: {kinds}").format(kinds=kinds), key=_open_key(key), on_change="rerun"
+    )
+    if not panel.open:  # the buttons are drawn only for a reader who opens the panel
+        return
+    with panel:
         st.caption(
             t(
                 "Files are made when you press a button. The camera in the chart's toolbar "
@@ -104,6 +109,11 @@ def export_panel(
             if optax_code:
                 st.markdown(f"**{label}** — optax")
                 st.code(optax_code, language="python")
+
+
+def _open_key(key: str) -> str:
+    """Session key of the panel's open/closed state (underscored: never in the URL)."""
+    return "_" + key.replace(":", ".") + "export"
 
 
 def snippet(label: str, **run_kwargs: Any) -> Snippet:
