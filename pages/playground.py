@@ -224,8 +224,7 @@ def race_panel() -> None:
     with table_col:
         st.markdown(t("**Race table**"))
         rows = cached.race_rows(race)
-        shown = [{**row, "optimizer": t(row["optimizer"])} for row in rows]
-        st.dataframe([{t(k): v for k, v in row.items()} for row in shown], hide_index=True)
+        st.dataframe(cached.race_table(race, lang()), hide_index=True)
         for row in rows:
             if row["diverged at"] is not None:
                 message = t("{name} diverged at step {k}.")

@@ -138,6 +138,22 @@ def race_rows(race: Race, tol: float = 1e-3) -> list[dict]:
     return plots.race_table(surface, trajectories(race), labels, dict(race.surface_params), tol)
 
 
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=KEYS)
+def race_table(race: Race, lang: str = "en"):
+    """The race table as an Arrow table in the reader's language (shared, never mutate it).
+
+    ``st.dataframe`` serialises an Arrow table as it is; from a list of dicts it builds a
+    pandas DataFrame and converts it on every rerun (a quarter of a slider move's server time).
+    """
+    import pyarrow as pa
+
+    tr = translator(lang)
+    rows = race_rows(race)
+    return pa.Table.from_pylist(
+        [{tr(k): tr(v) if k == "optimizer" else v for k, v in row.items()} for row in rows]
+    )
+
+
 @st.cache_resource(show_spinner="Compiling the optimizers once for this server…")
 def warm_up() -> bool:
     """Compiles the landing page's runs once per server process."""
