@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import pandas  # noqa: F401  (imported here, once, before any session's script runs; see below)
+import pyarrow as pa
 import streamlit as st
 
 import optviz
@@ -144,9 +146,10 @@ def race_table(race: Race, lang: str = "en"):
 
     ``st.dataframe`` serialises an Arrow table as it is; from a list of dicts it builds a
     pandas DataFrame and converts it on every rerun (a quarter of a slider move's server time).
+    pyarrow imports pandas lazily; this module imports it up front, because plotly peeks at
+    ``sys.modules["pandas"]`` without the import lock and, while another session's thread was
+    still importing it, failed with "partially initialized module 'pandas'" (bench/load.py).
     """
-    import pyarrow as pa
-
     tr = translator(lang)
     rows = race_rows(race)
     return pa.Table.from_pylist(
