@@ -188,7 +188,6 @@ class Student:
     query: str = ""
     values: dict[str, WidgetState] = field(default_factory=dict)
     sliders: dict[str, tuple[Slider, str]] = field(default_factory=dict)
-    share_link: str = ""
     upstreams: list[str] = field(default_factory=list)
     first_render: float | None = None
     latencies: list[float] = field(default_factory=list)
@@ -196,6 +195,7 @@ class Student:
     errors: list[str] = field(default_factory=list)
     drops: int = 0
     restored: list[bool] = field(default_factory=list)
+    page_info: str | None = None  # the last query string the server wrote
     bytes_in: int = 0
 
     async def connect(self, resume: bool = False) -> None:
@@ -247,7 +247,7 @@ class Student:
                 self.page_hash = msg.new_session.page_script_hash
                 self.session_id = msg.new_session.initialize.session_id or self.session_id
             elif kind == "page_info_changed":
-                self.query = msg.page_info_changed.query_string
+                self.query = self.page_info = msg.page_info_changed.query_string
             elif kind == "session_event" and msg.session_event.HasField(
                 "script_compilation_exception"
             ):
@@ -263,13 +263,10 @@ class Student:
                 return time.perf_counter() - t0
 
     def _element(self, el: Any, fragment_id: str, seen: set[str]) -> None:
-        """Records one drawn element: widget values, the lr sliders, errors, the share link."""
+        """Records one drawn element: widget values, the lr sliders and errors."""
         kind = el.WhichOneof("type")
         if kind == "exception":
             self.errors.append(f"exception: {el.exception.type} {el.exception.message[:120]}")
-            return
-        if kind == "code" and "?" in el.code.code_text:
-            self.share_link = el.code.code_text
             return
         proto = getattr(el, kind)
         state = widget_state(kind, proto)
@@ -319,14 +316,16 @@ class Student:
             Seconds from the reconnect to the rendered page.
         """
         await self.close()
-        link, self.share_link = self.share_link.partition("?")[2], ""
+        link, self.page_info = self.query, None
         t0 = time.perf_counter()
         await self.connect(resume=True)
         await self.rerun()
         latency = time.perf_counter() - t0
         self.reconnect_latencies.append(latency)
         if link:
-            self.restored.append(self.share_link.partition("?")[2] == link)
+            # the new session's state is the link's: it wrote no other URL (a session that lost
+            # the state would write its own, e.g. the defaults)
+            self.restored.append(self.page_info in (None, link))
         return latency
 
     def summary(self) -> dict[str, Any]:

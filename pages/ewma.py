@@ -124,7 +124,7 @@ def ewma_panel() -> None:
             )
         )
     state = ui_state.read_state(FIELDS, P)
-    controls.share_box(state, FIELDS)
+    controls.share_box(state, FIELDS, P)
 
 
 ewma_panel()

@@ -195,7 +195,7 @@ def inside_panel() -> None:
             st.error(message.format(k=run.diverged_at))
     if opt.key not in ADAM_FAMILY:
         st.caption(t("This comparison always uses Adam (its sliders show when Adam is chosen)."))
-    controls.share_box(state, FIELDS)
+    controls.share_box(state, FIELDS, P)
 
 
 inside_panel()

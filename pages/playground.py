@@ -242,7 +242,7 @@ def race_panel() -> None:
         params=dict(race.surface_params),
         code=[(t(label), *snippets) for label, *snippets in cached.export_code(race)],
     )
-    controls.share_box(state, FIELDS)
+    controls.share_box(state, FIELDS, P)
 
 
 race_panel()

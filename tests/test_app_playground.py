@@ -226,6 +226,20 @@ def test_export_panel_offers_every_format_and_code():
     assert any("optviz.run(" in c for c in code) and any("optax.sgd" in c for c in code)
 
 
+def test_share_button_gives_the_link_of_this_picture():
+    from urllib.parse import parse_qsl
+
+    at = app({"opts": "sgd,adam", "adam.lr": "0.02"})
+    assert not [c for c in at.code if "?" in c.value]  # drawn only when the popover opens
+    at.session_state["_pg.share"] = True
+    at.run()
+    links = [c.value for c in at.code if "?" in c.value]
+    assert len(links) == 1
+    query = dict(parse_qsl(links[0].partition("?")[2]))
+    assert query["opts"] == "sgd,adam" and query["adam.lr"] == "0.02"
+    assert query == {k: at.query_params[k] for k in at.query_params}  # the address bar's
+
+
 def test_leaving_and_coming_back_keeps_the_settings():
     at = app({"opts": "sgd,adam", "adam.lr": "0.02"})
     at.switch_page("pages/inside_optimizer.py").run()
