@@ -174,6 +174,7 @@ def race_panel() -> None:
     """The race: optimizer sliders beside the animated chart, then loss curves and the table."""
     if st.session_state.pop(P + "_clicked", False):
         st.rerun(scope="app")
+    ui_state.restore_missing(FIELDS, P)  # sliders of closed tabs keep their values
     state = current_state()
     if not state["opts"]:
         st.info(t("Choose at least one optimizer in the sidebar."))
@@ -181,16 +182,18 @@ def race_panel() -> None:
     chart_col, side_col = st.columns([3, 1.3])
     hparams = {}
     with side_col:
-        tabs = st.tabs([t(OPTIMIZERS[k].name) for k in state["opts"]])
+        names = [t(OPTIMIZERS[k].name) for k in state["opts"]]
+        tabs = st.tabs(names, key="_" + P.replace(":", ".") + "tab", on_change="rerun")
         for tab, key in zip(tabs, state["opts"], strict=True):
+            if "sliders" in hidden or not tab.open:  # only the open tab's widgets are drawn
+                ui_state.keep(f"{P}{key}.")
+                hparams[key] = urlstate.optimizer_hparams(state, key)
+                continue
             with tab:
                 opt = OPTIMIZERS[key]
                 st.latex(opt.latex)
                 st.caption(f"{opt.name_zh} — {t(opt.description)}")
-                if "sliders" in hidden:
-                    hparams[key] = urlstate.optimizer_hparams(state, key)
-                else:
-                    hparams[key] = controls.optimizer_widgets(opt, P)
+                hparams[key] = controls.optimizer_widgets(opt, P)
     state = current_state()
     race = cached.race_from_state(state, hparams)
     with chart_col:

@@ -47,3 +47,27 @@ def open_exports(at: AppTest) -> AppTest:
     for key in keys:
         at.session_state[key] = True
     return at.run()
+
+
+def tab_groups(at: AppTest) -> list[tuple[str, list[str]]]:
+    """(session key, labels) of every lazy tab group (``st.tabs(key=..., on_change=...)``)."""
+    groups = []
+
+    def walk(block):
+        for child in getattr(block, "children", {}).values():
+            if getattr(child, "type", "") == "tab_container" and child.proto.id:
+                labels = [tab.label for tab in child.children.values()]
+                groups.append((child.proto.id.split("-", 2)[2], labels))
+            walk(child)
+
+    walk(at.main)
+    return groups
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Opens the tab called ``label`` (lazy tabs draw only the open one) and reruns."""
+    for key, labels in tab_groups(at):
+        if label in labels:
+            at.session_state[key] = label
+            return at.run()
+    raise AssertionError(f"no tab {label!r}")

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pagetest import open_exports, open_page
+from pagetest import open_exports, open_page, open_tab
 
 from optviz import OPTIMIZERS, SURFACES
 from optviz.presets import PRESETS
@@ -149,8 +149,11 @@ def test_tampered_url_falls_back_with_a_notice(query):
 
 def test_settings_do_not_leak_between_optimizers():
     at = app()
-    at.select_slider(key=P + "momentum.lr").set_value(0.2).run()
-    at.select_slider(key=P + "adam.lr").set_value(0.01).run()
+    assert [s.key for s in at.select_slider if ".lr" in s.key] == [P + "sgd.lr"]  # one tab open
+    open_tab(at, "Momentum").select_slider(key=P + "momentum.lr").set_value(0.2).run()
+    open_tab(at, "Adam").select_slider(key=P + "adam.lr").set_value(0.01).run()
+    open_tab(at, "SGD")  # Momentum's and Adam's sliders are not drawn now: values are kept
+    assert [r["optimizer"] for r in table(at)] == ["SGD", "Momentum", "RMSProp", "Adam"]
     assert at.session_state[P + "momentum.lr"] == 0.2
     assert at.session_state[P + "adam.lr"] == 0.01
     assert at.session_state[P + "sgd.lr"] == 0.1 and at.session_state[P + "rmsprop.lr"] == 0.05

@@ -88,6 +88,37 @@ def test_charts_are_drawn_with_their_own_margins(page, server_url):
         assert all(drawn == own for drawn, own in chart), chart
 
 
+def test_optimizer_tabs_keep_their_settings(page, server_url):
+    """Only the open tab draws its sliders; a setting made in another tab survives the switch."""
+    open_page(page, server_url)
+    page.get_by_role("tab", name="Momentum").click()
+    slider = page.get_by_role("slider", name="lr $\\eta$").first
+    slider.wait_for(timeout=WAIT)
+    before = slider.get_attribute("aria-valuetext")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.location.href.includes('momentum.lr=')", timeout=WAIT)
+    moved = page.get_by_role("slider", name="lr $\\eta$").first.get_attribute("aria-valuetext")
+    assert moved != before
+    page.get_by_role("tab", name="SGD").click()
+    page.wait_for_timeout(1500)
+    page.get_by_role("tab", name="Momentum").click()
+    page.wait_for_timeout(1500)
+    again = page.get_by_role("slider", name="lr $\\eta$").first.get_attribute("aria-valuetext")
+    assert again == moved
+    assert "momentum.lr=" in page.evaluate("() => window.location.href")
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_share_button_shows_the_link(page, server_url, tmp_path):
+    open_page(page, server_url + "/?opts=sgd,adam&adam.lr=0.02")
+    page.get_by_role("button", name="Share this picture").click()
+    code = page.locator("[data-testid='stCode']").filter(has_text="adam.lr=0.02").first
+    code.wait_for(timeout=WAIT)
+    assert "opts=sgd%2Cadam" in code.inner_text() or "opts=sgd,adam" in code.inner_text()
+    page.screenshot(path=str(tmp_path / "share.png"))
+
+
 def test_play_advances_frames(page, server_url):
     open_page(page, server_url)
     page.locator(".updatemenu-button", has_text="Play").first.click()

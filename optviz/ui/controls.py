@@ -209,7 +209,7 @@ def share_box(state: dict, fields: Sequence[urlstate.Field], prefix: str) -> Non
     """
     ui_state.write_url(state, fields)
     key = "_" + prefix.replace(":", ".") + "share"
-    panel = st.popover(t("🔗 Share this picture"), key=key, on_change="rerun")
+    panel = st.popover(t("Share this picture"), icon=":material/link:", key=key, on_change="rerun")
     if panel.open:
         with panel:
             st.caption(t("Share this exact picture — copy the link:"))

@@ -34,7 +34,7 @@ ZH: dict[str, str] = {
     "Reveal": "揭晓",
     "Show the 3D surface": "显示三维曲面",
     "Share this exact picture — copy the link:": "分享这张图——复制链接：",
-    "🔗 Share this picture": "🔗 分享这张图",
+    "Share this picture": "分享这张图",
     "Preset": "经典示例",
     "Surface": "损失曲面",
     "Optimizers": "优化器",

@@ -55,15 +55,35 @@ def seed_from_url(fields: Iterable[urlstate.Field], prefix: str) -> list[str]:
     through_the_app()  # a page opened by a link must run inside app.py
     marker = f"{prefix}_seeded"
     if st.session_state.get(marker):
-        saved = st.session_state.get(f"{prefix}_saved", {})
-        for field in fields:
-            st.session_state.setdefault(prefix + field.name, saved.get(field.name, field.default))
+        restore_missing(fields, prefix)
         return []
     state, problems = urlstate.decode(query_dict(), fields)
     for name, value in state.items():
         st.session_state[prefix + name] = value
     st.session_state[marker] = True
     return problems
+
+
+def restore_missing(fields: Iterable[urlstate.Field], prefix: str) -> None:
+    """Gives every field without a value the one the page last showed (or its default).
+
+    Streamlit forgets a widget's value when a run does not draw it: another page was open, or
+    the widget sits in a tab that was not open (lazy tabs draw only the open one).
+    """
+    saved = st.session_state.get(f"{prefix}_saved", {})
+    for field in fields:
+        st.session_state.setdefault(prefix + field.name, saved.get(field.name, field.default))
+
+
+def keep(key_prefix: str) -> None:
+    """Keeps the values of widgets this run does not draw (keys starting with ``key_prefix``).
+
+    Streamlit drops a widget's value at the end of a run that did not draw it; a value set
+    again through ``st.session_state`` is the app's own and survives, so the widget finds it
+    when it is drawn again (e.g. the sliders of a tab that is not open).
+    """
+    for key in [k for k in st.session_state if str(k).startswith(key_prefix)]:
+        st.session_state[key] = st.session_state[key]
 
 
 def apply_state(values: Mapping[str, Any], fields: Iterable[urlstate.Field], prefix: str) -> None:
