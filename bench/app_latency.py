@@ -4,6 +4,9 @@ Run: ``python bench/app_latency.py`` (needs Debian's chromium at /usr/bin/chromi
 
 - server-side rerun time of a slider move (AppTest, whole script; the browser reruns only the
   fragment, so this is an upper bound), median of 20 distinct learning rates;
+- the same over a real server's websocket, as the browser does it: one student's fragment
+  rerun from sending the slider value to ``script_finished`` (bench/load.py's client), median
+  of 40 moves of one to three stops (new values and revisited ones);
 - bytes of the race figure's JSON for 4 optimizers × 500 steps (what goes over the websocket);
 - in Chromium against ``streamlit run`` on 127.0.0.1: page load → first chart (cold server and
   warm), and slider move → chart repainted, median of 12;
@@ -18,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import plotly.io as pio  # noqa: E402
 import psutil  # noqa: E402
@@ -42,6 +46,25 @@ def server_rerun_ms() -> float:
         times.append((time.perf_counter() - t) * 1e3)
         assert not at.exception
     return statistics.median(times)
+
+
+def websocket_rerun_ms(moves: int = 40) -> tuple[float, float]:
+    """(median latency, server CPU) in ms of one student's fragment reruns on a real server."""
+    import tempfile
+
+    import load
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = load.start_server(port, Path(tmp) / "server.log")
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url)
+            load.run_load(url, sessions=1, moves=3, deadline=300)  # compile and warm the caches
+            r = load.run_load(url, sessions=1, moves=moves, deadline=300, pids=[server.pid])
+        finally:
+            load.stop(server)
+    return r["latency_median_s"] * 1e3, r["server_cpu_s_per_render"] * 1e3
 
 
 def figure_bytes() -> int:
@@ -118,6 +141,8 @@ def browser_numbers() -> dict[str, float]:
 def main():
     print(f"figure JSON, 4 optimizers x 500 steps: {figure_bytes() / 1e3:.0f} KB")
     print(f"server rerun after a slider move (AppTest, whole script): {server_rerun_ms():.0f} ms")
+    latency, cpu = websocket_rerun_ms()
+    print(f"fragment rerun, real server (send -> finished): {latency:.0f} ms, CPU {cpu:.0f} ms")
     first, last = rss_over_reruns()
     print(f"RSS after 50 reruns {first:.0f} MiB, after 300 {last:.0f} MiB")
     for label, value in browser_numbers().items():
