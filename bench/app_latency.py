@@ -83,7 +83,7 @@ def rss_over_reruns(n: int = 300) -> tuple[float, float]:
     at = AppTest.from_file(APP, default_timeout=300).run()
     first = 0.0
     for i in range(n):
-        at.select_slider(key="pg:adam.lr").set_value(LRS[i % len(LRS)] * 10).run()
+        at.select_slider(key="pg:sgd.lr").set_value(LRS[i % len(LRS)] * 10).run()
         if i == 50:
             first = proc.memory_info().rss / 2**20
     return first, proc.memory_info().rss / 2**20
