@@ -279,6 +279,14 @@ class Student:
         if kind == "slider" and proto.type == Slider.SELECT_SLIDER and SLIDER_KEY.search(proto.id):
             self.sliders[proto.id] = (proto, fragment_id)
 
+    def learning_rates(self) -> dict[str, str]:
+        """URL field -> the label this student's learning-rate sliders show now."""
+        return {
+            slider_id.rpartition("-pg:")[2]: self.values[slider_id].string_array_value.data[0]
+            for slider_id in self.sliders
+            if self.values[slider_id].string_array_value.data
+        }
+
     async def open(self) -> float:
         """Connects and renders the page for the first time; returns seconds to first render."""
         t0 = time.perf_counter()
@@ -341,6 +349,7 @@ class Student:
             "restored": list(self.restored),
             "upstreams": list(self.upstreams),
             "query": self.query,
+            "learning_rates": self.learning_rates(),
             "bytes_in": self.bytes_in,
         }
 
