@@ -103,6 +103,7 @@ def normalization_panel() -> None:
     st.dataframe(
         table(view.rows, steps_header),
         hide_index=True,
+        placeholder="—",
         column_config={t(key): config for key, config in NORMALIZATION_COLUMNS.items()},
     )
     st.plotly_chart(view.gap, key=P + "norm_gap")
@@ -255,7 +256,7 @@ def rotation_panel(kappa: float) -> None:
     exports.export_panel(P + "rotation.", view.figure, name="rotation")
     turned = f"{float(angle):g}"
     final_header = {f"final ‖θ_T‖ at {turned}°": t("final ‖θ_T‖ at {angle}°").format(angle=turned)}
-    st.dataframe(table(view.rows, final_header), hide_index=True)
+    st.dataframe(table(view.rows, final_header), hide_index=True, placeholder="—")
     st.caption(
         t(
             "max_t ‖p_t − R_θ p⁽⁰⁾_t‖: how far the rotated run is from the run at 0° turned by "

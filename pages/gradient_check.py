@@ -145,6 +145,7 @@ def checker() -> None:
                 for i in range(2)
             ],
             hide_index=True,
+            placeholder="—",
         )
         show, icon = VERDICTS[res["verdict"]]
         words = verdict_words(res["verdict"])

@@ -172,7 +172,7 @@ def decay_race() -> None:
             "Press ▶ Play."
         ).format(x=star[0], y=star[1])
     )
-    st.dataframe(table_rows(out["rows"]), hide_index=True)
+    st.dataframe(table_rows(out["rows"]), hide_index=True, placeholder="—")
     for row in out["rows"]:
         if row["diverged at"] is not None:
             message = t("{name} diverged at step {k}.")

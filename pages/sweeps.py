@@ -538,7 +538,7 @@ def fair_section() -> None:
     st.plotly_chart(figure, key=P + "fair_chart", config=exports.CHART_CONFIG)
     exports.export_panel(P + "fair.", figure, name="fair-comparison")
     rows = search.fair_rows(curves)
-    st.dataframe(shown_rows(rows), hide_index=True)
+    st.dataframe(shown_rows(rows), hide_index=True, placeholder="—")
     st.caption(
         t(
             "{surface}, {steps} steps, η from {lo} to {hi} (sidebar); every other "
@@ -697,7 +697,7 @@ def halving_section() -> None:
     rows = search.halving_table(result)
     info = search.halving_summary(hmap, result)
     with right:
-        st.dataframe(shown_rows(rows), hide_index=True)
+        st.dataframe(shown_rows(rows), hide_index=True, placeholder="—")
         st.markdown(
             t(
                 "Winner: η = {lr}, {axis} = {y}, f − f* = {gap}.  \nTotal cost {cost} steps = "

@@ -41,6 +41,7 @@ def test_defaults_render():
     spec = chart_spec(at)
     assert spec.get("frames"), "the race chart is animated"
     assert not at.warning  # a clean link gives no notice
+    assert at.dataframe[0].proto.placeholder == "—"  # "not reached" reads —, not None
 
 
 def test_slider_change_updates_the_race_table():

@@ -70,6 +70,7 @@ def test_charts_speak_chinese_and_every_chart_page_exports(entry):
     assert charts, "the page draws no chart"
     found = {w for spec in charts for w in english_words(shown_texts(spec))}
     assert not found, f"English inside the charts of {entry.title}: {sorted(found)}"
+    assert all(table.proto.placeholder == "—" for table in at.dataframe)  # no "None" cells
     keys = export_keys(at)
     assert keys, f"{entry.title} has no export panel"
     # a fresh run with the panels open (AppTest's rerun looks a selectbox's value up among
