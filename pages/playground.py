@@ -223,7 +223,7 @@ def race_panel() -> None:
             verdict = t("Right!") if right else t("Not quite.")
             (st.success if right else st.warning)(f"{verdict} {explain}")
     loss_col, table_col = st.columns(2)
-    loss_col.plotly_chart(cached.race_loss(race, lang()), key=P + "loss")
+    loss_col.plotly_chart(cached.race_loss(race, lang(), state["present"]), key=P + "loss")
     with table_col:
         st.markdown(t("**Race table**"))
         rows = cached.race_rows(race)

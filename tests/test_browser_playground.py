@@ -60,11 +60,13 @@ def test_learning_rate_slider_redraws_the_chart(page, server_url):
     page.wait_for_function("() => window.location.href.includes('sgd.lr=')", timeout=WAIT)
 
 
-def test_charts_are_drawn_with_their_own_margins(page, server_url):
+@pytest.mark.parametrize("query", ["", "?present=1"])
+def test_charts_are_drawn_with_their_own_margins(page, server_url, query):
     """The figures' margins already leave room for the legend and the animation controls, so
     plotly's auto-margin never draws a chart a second time (plots.MARGINS_NOTE): the margins
-    plotly used are the figure's own, on the race and the loss chart, after a slider move too."""
-    open_page(page, server_url)
+    plotly used are the figure's own, on the race and the loss chart, after a slider move too,
+    and in presenter mode (larger type)."""
+    open_page(page, server_url + "/" + query)
     used = (
         "() => Array.from(document.querySelectorAll('.js-plotly-plot')).slice(0, 2).map(g =>"
         " ['l', 'r', 't', 'b'].map(k => [g._fullLayout._size[k], g.layout.margin[k]]))"

@@ -126,10 +126,13 @@ def race_3d(race: Race, lang: str = "en"):
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=KEYS)
-def race_loss(race: Race, lang: str = "en"):
-    """Loss against step for every run."""
+def race_loss(race: Race, lang: str = "en", presenter: bool = False):
+    """Loss against step for every run (presenter: margins for the page's larger type)."""
     tr = translator(lang)
-    return plots.loss_figure(trajectories(race), [tr(run.label) for run in race.runs], tr)
+    fig = plots.loss_figure(trajectories(race), [tr(run.label) for run in race.runs], tr)
+    if presenter:  # room for the larger labels (plots.MARGINS_NOTE)
+        fig.update_layout(margin=dict(l=110, r=25, t=55, b=90))
+    return fig
 
 
 @st.cache_data(max_entries=256, show_spinner=False, hash_funcs=KEYS)
