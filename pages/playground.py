@@ -183,7 +183,7 @@ def race_panel() -> None:
     hparams = {}
     with side_col:
         names = [t(OPTIMIZERS[k].name) for k in state["opts"]]
-        tabs = st.tabs(names, key="_" + P.replace(":", ".") + "tab", on_change="rerun")
+        tabs = st.tabs(names, key=P + "_tab", on_change="rerun")
         for tab, key in zip(tabs, state["opts"], strict=True):
             if "sliders" in hidden or not tab.open:  # only the open tab's widgets are drawn
                 ui_state.keep(f"{P}{key}.")

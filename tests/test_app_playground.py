@@ -225,7 +225,7 @@ def test_export_panel_offers_every_format_and_code():
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["GIF", "MP4", "HTML", "PNG", "CSV", "JSON"]
     assert not [c for c in at.code if c.language == "python"]  # highlighted on demand only
-    at.toggle(key="_pg.code").set_value(True).run()
+    at.toggle(key=P + "_code").set_value(True).run()
     code = [c.value for c in at.code]
     assert any("optviz.run(" in c for c in code) and any("optax.sgd" in c for c in code)
 
@@ -235,7 +235,7 @@ def test_share_button_gives_the_link_of_this_picture():
 
     at = app({"opts": "sgd,adam", "adam.lr": "0.02"})
     assert not [c for c in at.code if "?" in c.value]  # drawn only when the popover opens
-    at.session_state["_pg.share"] = True
+    at.session_state[P + "_share"] = True
     at.run()
     links = [c.value for c in at.code if "?" in c.value]
     assert len(links) == 1

@@ -208,7 +208,7 @@ def share_box(state: dict, fields: Sequence[urlstate.Field], prefix: str) -> Non
         prefix: The page's widget-key prefix, e.g. ``"pg:"``.
     """
     ui_state.write_url(state, fields)
-    key = "_" + prefix.replace(":", ".") + "share"
+    key = f"{prefix}_share"  # not a URL field
     panel = st.popover(t("Share this picture"), icon=":material/link:", key=key, on_change="rerun")
     if panel.open:
         with panel:

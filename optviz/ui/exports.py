@@ -86,7 +86,7 @@ def export_panel(
     files = _downloads(name, figure, runs, labels, surface, params)
     kinds = ", ".join([label for label, *_ in files] + ([t("code")] if code else []))
     panel = st.expander(
-        t("Export: {kinds}").format(kinds=kinds), key=_open_key(key), on_change="rerun"
+        t("Export: {kinds}").format(kinds=kinds), key=f"{key}_export", on_change="rerun"
     )
     if not panel.open:  # the buttons are drawn only for a reader who opens the panel
         return
@@ -101,7 +101,7 @@ def export_panel(
         for col, (label, file_name, mime, make) in zip(cols, files, strict=True):
             col.download_button(label, make, file_name=file_name, mime=mime, key=f"{key}dl.{label}")
         show = code and st.toggle(  # highlighted code is drawn only when asked for
-            t("Show the code (optviz and optax)"), key="_" + key.replace(":", ".") + "code"
+            t("Show the code (optviz and optax)"), key=f"{key}_code"
         )
         for label, snippet, optax_code in code if show else ():
             st.markdown(f"**{label}** — optviz")
@@ -109,11 +109,6 @@ def export_panel(
             if optax_code:
                 st.markdown(f"**{label}** — optax")
                 st.code(optax_code, language="python")
-
-
-def _open_key(key: str) -> str:
-    """Session key of the panel's open/closed state (underscored: never in the URL)."""
-    return "_" + key.replace(":", ".") + "export"
 
 
 def snippet(label: str, **run_kwargs: Any) -> Snippet:
