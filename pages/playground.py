@@ -174,7 +174,6 @@ def race_panel() -> None:
     """The race: optimizer sliders beside the animated chart, then loss curves and the table."""
     if st.session_state.pop(P + "_clicked", False):
         st.rerun(scope="app")
-    ui_state.restore_missing(FIELDS, P)  # sliders of closed tabs keep their values
     state = current_state()
     if not state["opts"]:
         st.info(t("Choose at least one optimizer in the sidebar."))

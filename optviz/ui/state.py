@@ -55,24 +55,15 @@ def seed_from_url(fields: Iterable[urlstate.Field], prefix: str) -> list[str]:
     through_the_app()  # a page opened by a link must run inside app.py
     marker = f"{prefix}_seeded"
     if st.session_state.get(marker):
-        restore_missing(fields, prefix)
+        saved = st.session_state.get(f"{prefix}_saved", {})
+        for field in fields:
+            st.session_state.setdefault(prefix + field.name, saved.get(field.name, field.default))
         return []
     state, problems = urlstate.decode(query_dict(), fields)
     for name, value in state.items():
         st.session_state[prefix + name] = value
     st.session_state[marker] = True
     return problems
-
-
-def restore_missing(fields: Iterable[urlstate.Field], prefix: str) -> None:
-    """Gives every field without a value the one the page last showed (or its default).
-
-    Streamlit forgets a widget's value when a run does not draw it: another page was open, or
-    the widget sits in a tab that was not open (lazy tabs draw only the open one).
-    """
-    saved = st.session_state.get(f"{prefix}_saved", {})
-    for field in fields:
-        st.session_state.setdefault(prefix + field.name, saved.get(field.name, field.default))
 
 
 def keep(key_prefix: str) -> None:
