@@ -11,6 +11,7 @@ The animated overlay follows the rules in DESIGN.md ("Rules that keep it fast"):
   rescales the axes, and ``uirevision`` keeps a zoom across Streamlit reruns.
 * An invisible scatter grid makes the plot clickable: Streamlit's ``on_select`` reports no
   click on an image, contour or heatmap (streamlit #8760), but it does on scatter points.
+  The grid's points have no markers and no text (nothing for the browser to restyle).
 
 Frames are plain dicts, not ``go.Frame`` objects, and arrays are float32 (plotly sends them
 as base64 typed arrays). This module never imports streamlit.
@@ -57,7 +58,7 @@ ISO_LINE_COLOR = "rgba(40, 40, 40, 0.28)"
 UIREVISION = "optviz"  # constant: a zoom survives reruns that rebuild the figure
 FRAME_MS = 40  # one animation frame at 1× speed
 SPEEDS = (("0.5×", 2 * FRAME_MS), ("1×", FRAME_MS), ("2×", FRAME_MS // 2))
-CLICK_GRID = 25  # click targets per axis (each one is an SVG node the browser restyles)
+CLICK_GRID = 25  # click targets per axis
 MARKER_POINTS = 61  # a path this long or shorter marks every step; longer ones are lines only
 MARGINS_NOTE = """Margins are as wide as plotly's auto-margin makes them anyway.
 
@@ -587,7 +588,13 @@ def _axes(bounds, **extra) -> tuple[dict, dict]:
 
 
 def _click_grid(bounds, tr: Translate = str, **kw) -> dict:
-    """Invisible scatter points over the window, so Streamlit's ``on_select`` gets a click."""
+    """An invisible scatter trace over the window, so Streamlit's ``on_select`` gets a click.
+
+    Its points carry no marker and no text (``mode="text"`` without ``text``): a click still
+    picks and selects the nearest point, as with transparent markers, but the browser no longer
+    styles hundreds of markers on every redraw. (``mode="lines"`` would be cheaper still, but
+    Plotly never *selects* a lines-only point, and Streamlit then reports an empty selection.)
+    """
     (x0, x1), (y0, y1) = bounds
     gx, gy = np.meshgrid(
         np.linspace(x0, x1, CLICK_GRID, dtype=np.float32),
@@ -597,9 +604,8 @@ def _click_grid(bounds, tr: Translate = str, **kw) -> dict:
         type="scatter",
         x=gx.ravel(),
         y=gy.ravel(),
-        mode="markers",
+        mode="text",  # no text given: nothing to draw or style, yet hoverable and selectable
         name="click-grid",
-        marker=dict(size=12, opacity=0, color="black"),
         hovertemplate=tr("start here") + " (%{x:.2f}, %{y:.2f})<extra></extra>",
         showlegend=False,
         **kw,

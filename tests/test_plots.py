@@ -213,7 +213,7 @@ def test_overlay_params_change_the_background():
 def test_click_grid_is_invisible_and_covers_the_window(quad_fig):
     grid = quad_fig.data[quad_fig.layout.meta["click_trace"]]
     assert grid.name == "click-grid" and grid.showlegend is False
-    assert grid.marker.opacity == 0 and grid.mode == "markers"
+    assert grid.mode == "text" and grid.text is None  # nothing drawn, still selectable
     x, y = np.asarray(grid.x), np.asarray(grid.y)
     assert len(x) == plots.CLICK_GRID**2
     (x0, x1), (y0, y1) = optviz.SURFACES["quadratic"].bounds
