@@ -9,6 +9,7 @@ from pagetest import open_exports, open_page, open_tab
 
 from optviz import OPTIMIZERS, SURFACES
 from optviz.presets import PRESETS
+from optviz.ui.nav import PAGES
 
 P = "pg:"
 TIMEOUT = 180
@@ -244,9 +245,16 @@ def test_share_button_gives_the_link_of_this_picture():
     assert query == {k: at.query_params[k] for k in at.query_params}  # the address bar's
 
 
+def test_every_page_file_is_named_after_its_url():
+    """Before app.py has run, Streamlit looks a first URL up among pages/ by file name; a file
+    named otherwise gets a "Page not found" dialog (the browser test shows it for a link)."""
+    for entry in PAGES:
+        assert Path(entry.path).stem == entry.url_path, entry
+
+
 def test_leaving_and_coming_back_keeps_the_settings():
     at = app({"opts": "sgd,adam", "adam.lr": "0.02"})
-    at.switch_page("pages/inside_optimizer.py").run()
+    at.switch_page("pages/inside.py").run()
     assert not at.exception
     at.switch_page("pages/playground.py").run()
     assert not at.exception, at.exception

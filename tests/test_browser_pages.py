@@ -32,3 +32,15 @@ def test_a_link_to_a_page_opened_first_on_a_fresh_server_runs_inside_the_app(
     assert any(ZH[SWEEPS.title] in item for item in menu), menu  # app.py's menu, in Chinese
     assert page.get_by_text("Language · 语言").count() == 1
     assert "/sweeps" in page.evaluate("() => window.location.pathname")
+
+
+@pytest.mark.parametrize("path", ["inside", "gradient-check"])
+def test_a_first_link_to_any_page_shows_no_page_not_found(page, fresh_server_url, path):
+    """Streamlit looks a first URL up among the files in pages/ before app.py has run; a page
+    whose file name differed from its URL got a "Page not found" dialog over the right page."""
+    page.goto(f"{fresh_server_url}/{path}")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert f"/{path}" in page.evaluate("() => window.location.pathname")

@@ -16,7 +16,7 @@ from optviz.lessons import gradcheck as gc
 from optviz.ui.i18n_zh import ZH
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/gradient_check.py")
+PAGE = str(ROOT / "pages/gradient-check.py")
 P = "gk:"
 TIMEOUT = 180
 POINT = (-1.5, 2.0)  # Rosenbrock's start: a steep, curved spot

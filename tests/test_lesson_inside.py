@@ -15,7 +15,7 @@ from optviz import OPTIMIZERS, SURFACES
 from optviz.lessons import inside
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/inside_optimizer.py")
+PAGE = str(ROOT / "pages/inside.py")
 P = "io:"
 STEPS = 50  # the page's default: one compile per optimizer serves tests and AppTest
 

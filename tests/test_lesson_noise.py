@@ -18,7 +18,7 @@ from optviz import SURFACES
 from optviz.lessons import noise
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/noise_minima.py")
+PAGE = str(ROOT / "pages/noise.py")
 P = "nm:"
 DEFAULT_K, DEFAULT_LR, DEFAULT_SIGMA1, DEFAULT_STEPS = 8, 0.04, 8.0, 1000
 

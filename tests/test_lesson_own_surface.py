@@ -15,14 +15,14 @@ from optviz.lessons import gradcheck as gc
 from optviz.ui.i18n_zh import ZH
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages/own_surface.py")
+PAGE = str(ROOT / "pages/own-surface.py")
 P = "os:"
 TIMEOUT = 180
 
 
 def examples() -> dict:
     """The page's EXAMPLES table, read (as a literal) from the page without running it."""
-    tree = ast.parse((ROOT / "pages/own_surface.py").read_text())
+    tree = ast.parse((ROOT / "pages/own-surface.py").read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "EXAMPLES":
             return ast.literal_eval(node.value)
