@@ -337,7 +337,11 @@ def _scan_run(start, values, *, names, **static):
 
 @functools.lru_cache(maxsize=512)
 def _layout(names, optimizer, surface, schedule, clip, length):
-    """Tree structure, column ranges and shapes of ``_scan_run``'s packed matrix."""
+    """Tree structure of ``_scan_run``'s result and, per leaf, where it sits in the matrix.
+
+    Each leaf is ``(first column, last column + 1, per point?, shape after the first axis)``;
+    a per-point leaf has ``length + 1`` rows, a per-step leaf ``length``.
+    """
     knobs = {name: jax.ShapeDtypeStruct((), jnp.float32) for name in names}
     shapes = jax.eval_shape(
         functools.partial(
@@ -355,21 +359,31 @@ def _layout(names, optimizer, surface, schedule, clip, length):
     spans, col = [], 0
     for leaf in leaves:
         width = int(np.prod(leaf.shape[1:], dtype=int))
-        spans.append((col, col + width, leaf.shape, leaf.dtype))
+        spans.append((col, col + width, leaf.shape[0] == length + 1, leaf.shape[1:]))
         col += width
     return treedef, tuple(spans)
 
 
-def _call_run(start, knobs, static):
-    """Runs ``_scan_run`` and unpacks its matrix into the dict ``_scan_run_impl`` returns."""
+def _call_run(start, knobs, static, steps: int):
+    """Runs ``_scan_run`` and unpacks its matrix into the dict ``_scan_run_impl`` returns.
+
+    The arrays are cut to ``steps``: per-point arrays get ``steps + 1`` rows, per-step arrays
+    ``steps``. Every array is a writable view of one float32 matrix (``bad`` is 1.0 where
+    True).
+    """
     names = tuple(knobs)
     values = np.fromiter(knobs.values(), np.float32, len(names))
     packed = np.array(_scan_run(start, values, names=names, **static))  # writable copy
     treedef, spans = _layout(names, **static)
-    leaves = [
-        packed[: shape[0], a:b].reshape(shape) if dtype != np.bool_ else packed[: shape[0], a] > 0
-        for a, b, shape, dtype in spans
-    ]
+    leaves = []
+    for a, b, per_point, tail in spans:
+        rows = steps + 1 if per_point else steps
+        if not tail:  # one number per row
+            leaves.append(packed[:rows, a])
+        elif len(tail) == 1:  # a vector per row, e.g. a point
+            leaves.append(packed[:rows, a:b])
+        else:
+            leaves.append(packed[:rows, a:b].reshape(rows, *tail))
     return jax.tree.unflatten(treedef, leaves)
 
 
@@ -491,12 +505,6 @@ def _broadcast(knobs: Mapping[str, float], n: int) -> dict[str, np.ndarray]:
     return {k: np.full(n, v, np.float32) for k, v in knobs.items()}
 
 
-def _first_bad(bad: np.ndarray) -> int | None:
-    """Index of the first True, or None."""
-    idx = np.flatnonzero(bad)
-    return int(idx[0]) if idx.size else None
-
-
 def run(
     optimizer: str = "adam",
     surface: str | Surface = "rosenbrock",
@@ -529,31 +537,30 @@ def run(
     static, knobs, start_arr, steps, hp = _resolve(
         optimizer, surface, start, steps, hparams, schedule, noise, seed, clip, surface_params
     )
-    return _trajectory(_call_run(start_arr, knobs, static), steps, static, hp)
+    return _trajectory(_call_run(start_arr, knobs, static, steps), static, hp)
 
 
-def _trajectory(out, steps, static, hp) -> Trajectory:
-    """Slices a padded scan result to ``steps`` and cuts it at the first bad point.
+def _trajectory(out, static, hp) -> Trajectory:
+    """Builds a ``Trajectory`` from ``_call_run``'s arrays, cut at the first bad point.
 
     ``out`` holds writable float32 views of one packed matrix, so nothing is copied here.
     """
-    n = steps + 1
-    xy, loss, grad = out["xy"][:n], out["loss"][:n], out["grad"][:n]
-    state = {name: v[:n] for name, v in out["state"].items()}
-    k = _first_bad(out["bad"][:n])
-    reason = None
-    if k is not None:
+    xy, loss, grad, state = out["xy"], out["loss"], out["grad"], out["state"]
+    k = int(out["bad"].argmax())  # the first bad point, if any is bad
+    if out["bad"][k] > 0:
         finite = np.isfinite(loss[k]) and np.isfinite(xy[k]).all()
         reason = "left the window" if finite else "non-finite"
         for arr in (xy, loss, grad, *state.values()):
             arr[k:] = np.nan  # the path ends at the last good point
+    else:
+        k, reason = None, None
     return Trajectory(
         xy=xy,
         loss=loss,
         grad=grad,
-        grad_used=out["grad_used"][:steps],
-        update=out["update"][:steps],
-        lr=out["lr"][:steps],
+        grad_used=out["grad_used"],
+        update=out["update"],
+        lr=out["lr"],
         state=state,
         diverged_at=k,
         diverged_reason=reason,
