@@ -32,7 +32,8 @@ import jax.numpy as jnp
 import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
-from _plotly_utils.utils import convert_to_base64  # what go.Figure.to_dict uses
+from _plotly_utils.basevalidators import is_homogeneous_array
+from _plotly_utils.utils import to_typed_array_spec
 from contourpy import LineType, contour_generator
 from PIL import Image
 from plotly.subplots import make_subplots
@@ -623,7 +624,8 @@ class AnimatedFigure(go.Figure):
     figure or not): for a 150-frame race that was 20 of 25 ms to build and 4 of 7.5 ms per
     rerun. Here the frames are encoded to JSON once; ``to_dict``/``to_json``/``to_html`` decode
     a fresh copy, and ``fig.frames`` still gives ``go.Frame`` objects, built on first read.
-    Same JSON either way (a test).
+    Traces and layout are copied in one pass (``_json_ready``) instead of plotly's deep copy
+    and base64 walk: a race figure's ``to_dict`` 4.2 → 1.1 ms. Same JSON either way (a test).
     """
 
     def __init__(self, data=None, layout=None, frames=None, **kwargs):
@@ -651,19 +653,60 @@ class AnimatedFigure(go.Figure):
 
     def to_dict(self) -> dict:
         """Like ``go.Figure.to_dict`` (a fresh dict, arrays as base64), without frame objects."""
-        if not self.__dict__.get("_raw_frames"):  # none, or someone took the Frame objects
+        if self.__dict__.get("_built_frames"):  # someone took (or set) the Frame objects
             return super().to_dict()
-        spec = {"data": copy.deepcopy(self._data), "layout": copy.deepcopy(self._layout)}
-        convert_to_base64(spec)
-        spec["frames"] = json.loads(self._frames_json)
+        spec = {"data": _json_ready(self._data), "layout": _json_ready(self._layout)}
+        if self.__dict__.get("_raw_frames"):
+            spec["frames"] = json.loads(self._frames_json)
         return spec
 
 
 def _frames_json(frames: list[dict]) -> str:
     """The frames as JSON, arrays as plotly's base64 typed arrays (what ``to_dict`` gives)."""
-    frames = copy.deepcopy(frames)
-    convert_to_base64(frames)
-    return json.dumps(frames, default=_json_scalar)
+    return json.dumps(_json_ready(frames), default=_json_scalar)
+
+
+_ATOMS = (str, int, float, bool, type(None))
+_SKIPPED_KEYS = frozenset({"geojson", "layer", "layers", "range"})  # plotly's is_skipped_key
+_SHORT_TYPES = {"float32": "f4", "float64": "f8", "int32": "i4", "uint32": "u4"}
+_SHORT_TYPES |= {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2"}
+
+
+def _json_ready(part):
+    """A copy of a figure part with numpy arrays as plotly's base64 typed arrays.
+
+    What ``go.Figure.to_dict`` does with ``copy.deepcopy`` and then plotly's
+    ``convert_to_base64``, in one pass: an array that is a dict's value becomes a typed-array
+    spec (unless its key is one plotly skips, like ``range``); everything else is copied. For a
+    race figure, whose layout holds a scrubber step per frame, ~1 ms instead of ~4 ms.
+    """
+    if isinstance(part, dict):
+        return {
+            k: copy.deepcopy(v) if k in _SKIPPED_KEYS else _json_ready_value(v)
+            for k, v in part.items()
+        }
+    if isinstance(part, list):
+        return [_json_ready(v) for v in part]
+    if isinstance(part, tuple):
+        return tuple(_json_ready(v) for v in part)
+    return part if isinstance(part, _ATOMS) else copy.deepcopy(part)
+
+
+def _json_ready_value(value):
+    """A dict's value, made JSON-ready (``_json_ready``): arrays become typed-array specs."""
+    if isinstance(value, _ATOMS):
+        return value
+    if isinstance(value, dict | list | tuple):
+        return _json_ready(value)
+    short = _SHORT_TYPES.get(value.dtype.name) if isinstance(value, np.ndarray) else None
+    if short and value.size:  # the common case, encoded here as plotly would
+        spec = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(value)).decode()}
+        if value.ndim > 1:
+            spec["shape"] = str(value.shape)[1:-1]
+        return spec
+    if is_homogeneous_array(value):  # int64, empty, pandas, ...: plotly's own rules
+        return to_typed_array_spec(value)
+    return copy.deepcopy(value)
 
 
 def _json_scalar(value):

@@ -3,6 +3,7 @@ that move only the heads, divergence marks, payload size, small multiples, 3D, l
 and that building figures never imports streamlit."""
 
 import base64
+import copy
 import dataclasses
 import io
 import json
@@ -397,7 +398,6 @@ def _spec() -> tuple[list, dict, list]:
 def test_animated_figure_serialises_like_a_plotly_figure():
     """Frames kept as dicts give the same JSON as plotly's Frame objects, before and after
     something reads ``fig.frames``; pickling, copying and ``go.Figure(fig)`` keep everything."""
-    import copy
     import pickle
 
     data, layout, frames = _spec()
@@ -418,6 +418,30 @@ def test_animated_figure_serialises_like_a_plotly_figure():
     assert json.loads(fig.to_json()) == reference
     fig.frames = fig.frames[:2]  # plotly's own setter still works
     assert len(fig.to_dict()["frames"]) == 2
+
+
+def test_json_ready_is_plotlys_deepcopy_and_base64():
+    """The one-pass copy in ``AnimatedFigure.to_dict`` gives what plotly's two passes give."""
+    from _plotly_utils.utils import convert_to_base64, is_skipped_key
+
+    part = {
+        "x": np.arange(4, dtype=np.float32),
+        "y": np.arange(6.0).reshape(2, 3),
+        "z": np.arange(3),  # int64: plotly narrows it
+        "big": np.array([2**40]),  # int64 that stays int64
+        "empty": np.array([]),
+        "range": np.array([0.0, 1.0]),  # a key plotly never converts
+        "text": np.array(["a", "b"]),
+        "nested": [{"c": np.ones(2, np.uint8)}, (1, "s", None), [np.ones(2)]],
+        "n": np.float32(2.5),
+    }
+    expected = copy.deepcopy(part)
+    convert_to_base64(expected)
+    got = plots._json_ready(part)
+    assert pio.to_json(got, validate=False) == pio.to_json(expected, validate=False)
+    assert got["nested"][0] is not part["nested"][0]  # a copy
+    assert all(is_skipped_key(k) for k in plots._SKIPPED_KEYS)
+    assert not any(is_skipped_key(k) for k in ("x", "y", "data", "layout", "ranges"))
 
 
 def test_animated_figure_with_no_frames_is_a_plain_figure():
