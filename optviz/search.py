@@ -1075,11 +1075,10 @@ def map_figure(
             x=lx[gi],
             y=ys[gj],
             customdata=np.stack([gi, gj], axis=1).astype(np.int32),
-            mode="markers",
+            mode="text",  # no text given: nothing drawn (plots._click_grid), still clickable
             name="click-grid",
-            marker=dict(size=max(6, 600 // max(len(ci), 1)), opacity=0, color="black"),
-            hovertemplate=tr("click: replay") + " η = %{text}<extra></extra>",
-            text=[f"{hmap.lrs[a]:.3g}, {ytitle} = {hmap.ys[b]:.3g}" for a, b in cells],
+            hovertemplate=tr("click: replay") + " η = %{hovertext}<extra></extra>",
+            hovertext=[f"{hmap.lrs[a]:.3g}, {ytitle} = {hmap.ys[b]:.3g}" for a, b in cells],
             showlegend=False,
         )
     )

@@ -44,3 +44,15 @@ def test_a_first_link_to_any_page_shows_no_page_not_found(page, fresh_server_url
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
     assert f"/{path}" in page.evaluate("() => window.location.pathname")
+
+
+def test_a_click_on_the_hyperparameter_map_replays_that_cell(page, server_url):
+    """The map's click targets draw nothing (no markers, no text) yet still take a click."""
+    page.goto(f"{server_url}/sweeps")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
+    page.wait_for_load_state("networkidle")
+    assert "pick=" not in page.evaluate("() => window.location.href")
+    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
+    page.wait_for_function("() => window.location.href.includes('pick=')", timeout=120_000)
+    assert page.locator("[data-testid='stException']").count() == 0

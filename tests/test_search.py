@@ -414,7 +414,7 @@ def test_map_figure_click_grid_sits_on_cell_centres():
     for color in ("loss", "steps", "diverged"):
         fig = search.map_figure(hmap, color, pick=(3, 4))
         click = fig.data[fig.layout.meta["click_trace"]]
-        assert click.name == "click-grid" and click.marker.opacity == 0
+        assert click.name == "click-grid" and click.mode == "text" and click.text is None
         np.testing.assert_allclose(np.unique(click.x), np.log10(hmap.lrs), atol=1e-5)
         np.testing.assert_allclose(np.unique(click.y), hmap.ys, atol=1e-5)
         overlay = fig.data[1]
