@@ -56,3 +56,15 @@ def test_a_click_on_the_hyperparameter_map_replays_that_cell(page, server_url):
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
     page.wait_for_function("() => window.location.href.includes('pick=')", timeout=120_000)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_click_on_the_gradient_field_moves_theta(page, server_url):
+    """The field's click targets draw nothing yet take a click (θ goes into the URL)."""
+    page.goto(f"{server_url}/gradient-check")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
+    page.wait_for_load_state("networkidle")
+    assert "point=" not in page.evaluate("() => window.location.href")
+    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3)
+    page.wait_for_function("() => window.location.href.includes('point=')", timeout=120_000)
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -423,7 +423,7 @@ def field_figure(
         data.append(
             go.Scatter(
                 x=gx.ravel().astype(np.float32), y=gy.ravel().astype(np.float32),
-                mode="markers", marker=dict(size=12, opacity=0, color="black"),
+                mode="text",  # no text: nothing drawn, still clickable (plots._click_grid)
                 hovertemplate=tr("check here") + " (%{x:.2f}, %{y:.2f})<extra></extra>",
                 showlegend=False, name="click-grid",
             )
