@@ -38,8 +38,10 @@ from optviz.optimizers import Optimizer, get_optimizer
 from optviz.surfaces import Surface, get_surface
 
 # Every caller here reads a result at once (a chart needs the numbers), so JAX's asynchronous
-# CPU dispatch only adds a hand-off between threads: ~90 µs of a ~150 µs 500-step run.
-# Set at import, before the first computation creates the CPU client that reads it.
+# CPU dispatch only adds a hand-off between threads: ~90-120 µs of a ~200 µs 500-step run.
+# JAX reads the flag when the first computation creates its CPU client, so this works only if
+# optviz is imported before anything computes with JAX (the app and the benches do that;
+# otherwise runs stay correct, just that much slower).
 jax.config.update("jax_cpu_enable_async_dispatch", False)
 
 STEP_BUCKETS = (25, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000)
@@ -205,17 +207,18 @@ def _make_step(opt: Optimizer, surface: Surface, clip: str | None, knobs, *, opa
 
     With ``opaque`` the knobs travel in the loop's carry as one vector behind an optimization
     barrier, and the body reads them from it, so XLA cannot hoist the reads out of the loop as
-    a dozen loop-invariant scalars: on the CPU that made a single run's loop about 2x slower
-    (a 500-step Adam run: 117 → 59 µs). Batched runs (``vmap``) are the other way round,
-    faster with the knobs as plain loop invariants, so they pass ``opaque=False`` (the vector
-    is then carried unused).
+    a dozen loop-invariant scalars, which made a single run's CPU loop about 2x slower (the
+    compiled 500-step Adam run: 117 µs hoisted, 59 µs read in the body). Batched runs
+    (``vmap``) are the other way round, faster with the knobs as plain loop invariants, so
+    they pass ``opaque=False`` and carry nothing extra.
 
     Returns:
-        ``(f, hp, step, vector)``: the surface and the hyperparameters for use outside the
-        loop, the body (carry ``(x, state, vector)``), and the knob vector to carry.
+        ``(f, hp, step, extra)``: the surface and the hyperparameters for use outside the
+        loop, the body (carry ``(x, state, extra)``), and ``extra``, the start of the carry's
+        third part: the knob vector with ``opaque``, else ``()``.
     """
     hp, coeffs = _split(knobs, opt)
-    vector, read = _knob_reader(knobs)
+    vector, read = _knob_reader(knobs) if opaque else ((), None)
 
     def f(x):
         return surface.fn(x, coeffs)
@@ -248,7 +251,7 @@ def _make_step(opt: Optimizer, surface: Surface, clip: str | None, knobs, *, opa
         }
         return (x + delta, state, vec), record
 
-    return f, hp, step, vector
+    return f, hp, step, vector  # vector: () unless opaque
 
 
 def _scan_packed(step, carry, inputs):
@@ -290,11 +293,11 @@ STATIC = ("optimizer", "surface", "schedule", "clip", "length")
 def _scan_run_impl(start, knobs, *, optimizer, surface, schedule, clip, length, batched=False):
     """Runs ``length`` steps and returns every per-step record (``batched`` under ``vmap``)."""
     opt = get_optimizer(optimizer)
-    f, hp, step, vector = _make_step(opt, surface, clip, knobs, opaque=not batched)
+    f, hp, step, extra = _make_step(opt, surface, clip, knobs, opaque=not batched)
     inputs = _per_step_inputs(knobs, schedule, length)
     x0 = start.astype(jnp.float32)
     state0 = opt.init(x0)
-    (x_last, _, _), rec = _scan_packed(step, (x0, state0, vector), inputs)
+    (x_last, _, _), rec = _scan_packed(step, (x0, state0, extra), inputs)
     loss_last, grad_last = jax.value_and_grad(f)(x_last)
     xy = jnp.concatenate([rec["x"], x_last[None]])  # x_0 ... x_T
     loss = jnp.concatenate([rec["loss"], loss_last[None]])  # f(x_0) ... f(x_T)
@@ -400,7 +403,7 @@ def _scan_summary(start, knobs, *, optimizer, surface, schedule, clip, length):
     carries no masking; point t is judged when step t+1 evaluates f and ∇f there anyway.
     """
     opt = get_optimizer(optimizer)
-    f, _, step, vector = _make_step(opt, surface, clip, knobs, opaque=False)
+    f, _, step, extra = _make_step(opt, surface, clip, knobs, opaque=False)
     inputs = {**_per_step_inputs(knobs, schedule, length), "t": jnp.arange(length)}
     x0 = start.astype(jnp.float32)
 
@@ -416,7 +419,7 @@ def _scan_summary(start, knobs, *, optimizer, surface, schedule, clip, length):
         bad, hit = judge(record["x"], record["loss"], inputs["t"], bad, hit)
         return (inner, bad, hit), None
 
-    init = ((x0, opt.init(x0), vector), jnp.bool_(False), jnp.int32(-1))
+    init = ((x0, opt.init(x0), extra), jnp.bool_(False), jnp.int32(-1))
     ((x, _, _), bad, hit), _ = jax.lax.scan(body, init, inputs)
     fx = f(x)
     bad, hit = judge(x, fx, length, bad, hit)  # the final point x_T

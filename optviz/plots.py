@@ -33,7 +33,7 @@ import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 from _plotly_utils.basevalidators import is_homogeneous_array
-from _plotly_utils.utils import to_typed_array_spec
+from _plotly_utils.utils import plotlyjsShortTypes, to_typed_array_spec
 from contourpy import LineType, contour_generator
 from PIL import Image
 from plotly.subplots import make_subplots
@@ -668,8 +668,6 @@ def _frames_json(frames: list[dict]) -> str:
 
 _ATOMS = (str, int, float, bool, type(None))
 _SKIPPED_KEYS = frozenset({"geojson", "layer", "layers", "range"})  # plotly's is_skipped_key
-_SHORT_TYPES = {"float32": "f4", "float64": "f8", "int32": "i4", "uint32": "u4"}
-_SHORT_TYPES |= {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2"}
 
 
 def _json_ready(part):
@@ -698,7 +696,9 @@ def _json_ready_value(value):
         return value
     if isinstance(value, dict | list | tuple):
         return _json_ready(value)
-    short = _SHORT_TYPES.get(value.dtype.name) if isinstance(value, np.ndarray) else None
+    # str(dtype) as plotly keys it: '<f4' and '>f4' are both "float32" by name, but only the
+    # native byte order has a typed-array short name
+    short = plotlyjsShortTypes.get(str(value.dtype)) if isinstance(value, np.ndarray) else None
     if short and value.size:  # the common case, encoded here as plotly would
         spec = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(value)).decode()}
         if value.ndim > 1:

@@ -432,6 +432,11 @@ def test_json_ready_is_plotlys_deepcopy_and_base64():
         "empty": np.array([]),
         "range": np.array([0.0, 1.0]),  # a key plotly never converts
         "text": np.array(["a", "b"]),
+        "swapped": np.arange(3, dtype=">f4"),  # byte order: plotly leaves it an array
+        "flags": np.array([True, False]),
+        "when": np.array(["2026-11-26"], dtype="datetime64[D]"),
+        "zero_d": np.array(1.5),
+        "fortran": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
         "nested": [{"c": np.ones(2, np.uint8)}, (1, "s", None), [np.ones(2)]],
         "n": np.float32(2.5),
     }
