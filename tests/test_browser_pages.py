@@ -46,25 +46,21 @@ def test_a_first_link_to_any_page_shows_no_page_not_found(page, fresh_server_url
     assert f"/{path}" in page.evaluate("() => window.location.pathname")
 
 
-def test_a_click_on_the_hyperparameter_map_replays_that_cell(page, server_url):
-    """The map's click targets draw nothing (no markers, no text) yet still take a click."""
-    page.goto(f"{server_url}/sweeps")
+@pytest.mark.parametrize(
+    ("path", "field", "where"),
+    [("sweeps", "pick", (0.3, 0.6)), ("gradient-check", "point", (0.7, 0.3))],
+    ids=["sweeps map replays a cell", "gradient field moves theta"],
+)
+def test_a_click_on_a_chart_with_an_invisible_grid_lands(page, server_url, path, field, where):
+    """The click targets draw nothing (no markers, no text) yet still take a click: the
+    clicked point goes into the page's URL."""
+    page.goto(f"{server_url}/{path}")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
     page.wait_for_load_state("networkidle")
-    assert "pick=" not in page.evaluate("() => window.location.href")
+    assert f"{field}=" not in page.evaluate("() => window.location.href")
     box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
-    page.wait_for_function("() => window.location.href.includes('pick=')", timeout=120_000)
-    assert page.locator("[data-testid='stException']").count() == 0
-
-
-def test_a_click_on_the_gradient_field_moves_theta(page, server_url):
-    """The field's click targets draw nothing yet take a click (θ goes into the URL)."""
-    page.goto(f"{server_url}/gradient-check")
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
-    page.wait_for_load_state("networkidle")
-    assert "point=" not in page.evaluate("() => window.location.href")
-    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3)
-    page.wait_for_function("() => window.location.href.includes('point=')", timeout=120_000)
+    page.mouse.click(box["x"] + box["width"] * where[0], box["y"] + box["height"] * where[1])
+    page.wait_for_function(
+        "f => window.location.href.includes(f + '=')", arg=field, timeout=120_000
+    )
     assert page.locator("[data-testid='stException']").count() == 0
