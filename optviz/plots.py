@@ -67,7 +67,7 @@ The legend, Play/Pause buttons and scrubber push the margins out ("auto-margin")
 pushed margins differ from the figure's own, plotly.js draws the whole chart twice on every
 update (and Streamlit 1.67 mounts a fresh chart for every changed figure: its element id hashes
 the figure) — 110 of the ~400 ms a slider move cost in Chromium. Margins that already leave room
-for a one-row legend and the controls (b=160 under an animation, t=45 over a legend) make the
+for a one-row legend and the controls (b=212 under an animation, t=45 over a legend) make the
 second draw vanish; a narrow window that wraps the legend still gets it.
 """
 VALIDATE = False
@@ -527,10 +527,30 @@ def _as_list(a: np.ndarray) -> list:
     return [None if not math.isfinite(v) else round(v, 5) for v in np.asarray(a).tolist()]
 
 
+CONTROL_ROW_PX = 38
+"""Height of the row of Play/Pause/speed buttons; the scrubber sits in the row below it."""
+CONTROLS_MARGIN = 212
+"""Bottom margin of an animated chart: x-axis title, the button row and the scrubber."""
+PRESENTER_CONTROLS_MARGIN = 250
+"""The same in presenter mode (``presenter_style``: larger type, taller rows)."""
+
+
 def _animation_controls(
-    steps: np.ndarray, y: float = 0.0, tr: Translate = str
+    steps: np.ndarray, y: float = 0.0, tr: Translate = str, row_px: int = CONTROL_ROW_PX
 ) -> tuple[list, list]:
-    """(updatemenus, sliders): Play, Pause, speeds and a scrubber with one step per frame."""
+    """(updatemenus, sliders): Play, Pause, speeds and a scrubber with one step per frame.
+
+    Two rows under the plot, so nothing overlaps on a narrow chart (a half-width column, a
+    1024-pixel projector): Play/Pause on the left and the speeds on the right, then the
+    scrubber across the whole width. Button widths are pixels but positions are fractions of
+    the plot, so buttons and scrubber sharing one row overlapped once the plot was narrow.
+
+    Args:
+        steps: The frames' step numbers.
+        y: Top of the controls, in plot fractions (negative: below the plot).
+        tr: Translates the button labels.
+        row_px: Height of the button row (larger type needs more).
+    """
 
     def play(ms):
         frame = {"duration": ms, "redraw": False}
@@ -553,9 +573,9 @@ def _animation_controls(
         ),
         dict(
             buttons=[dict(label=lab, method="animate", args=play(ms)) for lab, ms in SPEEDS],
-            x=0.22,
-            xanchor="left",
-            pad=dict(t=40, r=10),
+            x=1.0,
+            xanchor="right",
+            pad=dict(t=40),
             name="speed",
             **common,
         ),
@@ -564,11 +584,11 @@ def _animation_controls(
     scrub["transition"] = {"duration": 0}
     slider = dict(
         active=0,
-        x=0.46,
-        len=0.54,
+        x=0.0,
+        len=1.0,
         y=y,
         yanchor="top",
-        pad=dict(t=30, b=0),
+        pad=dict(t=40 + row_px, b=0),  # below the button row
         currentvalue=dict(prefix=tr("step") + " ", visible=True, xanchor="right"),
         transition=dict(duration=0),
         steps=[
@@ -828,7 +848,7 @@ def trajectory_figure(
         uirevision=UIREVISION,
         hovermode="closest",
         plot_bgcolor="white",
-        margin=dict(l=70, r=15, t=max(top, 45), b=160 if animate else 50),  # see MARGINS_NOTE
+        margin=dict(l=70, r=15, t=max(top, 45), b=CONTROLS_MARGIN if animate else 50),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
         meta={"click_trace": click_index, "heads_trace": heads_index},
     )
@@ -836,7 +856,7 @@ def trajectory_figure(
         layout["title"] = dict(text=title, x=0.0, xanchor="left")
     frame_list = []
     if animate:
-        plot_px = max(height - top - 110, 100)  # height of the plotting area
+        plot_px = max(height - max(top, 45) - CONTROLS_MARGIN, 100)  # the plotting area
         menus, sliders = _animation_controls(steps, y=-45 / plot_px, tr=tr)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         frame_list = [
@@ -944,18 +964,18 @@ def small_multiples(
     layout = fig.layout.to_plotly_json()
     layout.update(layout_axes)
     layout.update(
-        height=height_per_row * rows + (110 if animate else 40),
+        height=height_per_row * rows + (CONTROLS_MARGIN - 50 if animate else 40),
         images=images,
         uirevision=UIREVISION,
         hovermode="closest",
         plot_bgcolor="white",
         showlegend=False,
-        margin=dict(l=70, r=15, t=45, b=160 if animate else 40),  # see MARGINS_NOTE
+        margin=dict(l=70, r=15, t=45, b=CONTROLS_MARGIN if animate else 40),
         meta={"heads_traces": heads},
     )
     frame_list = None
     if animate:
-        plot_px = height_per_row * rows - 40  # height of the plotting area
+        plot_px = height_per_row * rows - 95  # the plotting area: height - t - b
         menus, sliders = _animation_controls(steps, y=-45 / plot_px, tr=tr)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         frame_list = [
@@ -1304,7 +1324,10 @@ def presenter_style(fig: go.Figure, *, font_size: int = 22, line_width: float = 
     big = figure(spec["data"], spec["layout"], spec.get("frames"))
     big.update_layout(font={"size": font_size}, legend={"font": {"size": font_size}})
     if big.layout.sliders:  # room for the bigger controls (MARGINS_NOTE)
-        big.update_layout(margin=dict(l=90, t=60, b=185))
+        big.update_layout(margin=dict(l=90, t=60, b=PRESENTER_CONTROLS_MARGIN))
+        row_px = CONTROL_ROW_PX + round(1.2 * (font_size - 12))  # taller buttons
+        for slider in big.layout.sliders:
+            slider.pad.t = 40 + row_px  # still below the button row
     for trace in big.data:
         if trace.type != "scatter" or trace.name == "click-grid":
             continue

@@ -339,7 +339,7 @@ class Panel(NamedTuple):
 
 def panels_figure(
     panels: Sequence[Panel],
-    height: int = 430,
+    height: int = 490,
     max_frames: int = 100,
     tr: Callable[[str], str] = str,
 ):
@@ -426,14 +426,14 @@ def panels_figure(
         uirevision=plots.UIREVISION,
         hovermode="closest",
         plot_bgcolor="white",
-        margin=dict(l=60, r=15, t=50, b=110),
+        margin=dict(l=60, r=15, t=50, b=plots.CONTROLS_MARGIN if total > 0 else 50),
         legend=dict(orientation="h", x=0.0, y=1.12, yanchor="bottom"),
         meta={"heads_traces": heads_traces},
     )
     frames = None
     if total > 0:
         layout["updatemenus"], layout["sliders"] = plots._animation_controls(
-            steps, y=-45 / max(height - 160, 100), tr=tr
+            steps, y=-45 / max(height - 50 - plots.CONTROLS_MARGIN, 100), tr=tr
         )
         frames = [
             {
@@ -964,7 +964,7 @@ def rotation_view(kappa: float, angle: float, tr: Callable[[str], str] = str) ->
             tr("valley rotated by θ = {angle}°").format(angle=f"{angle:g}"),
         ),
     ]
-    return RotationView(panels_figure(panels, height=400, tr=tr), rows)
+    return RotationView(panels_figure(panels, height=460, tr=tr), rows)
 
 
 # ----------------------------------------------------------------------------- page settings

@@ -121,7 +121,7 @@ def ewma_figure(
     compare: bool = False,
     corrected: bool = True,
     curve: np.ndarray | None = None,
-    height: int = 470,
+    height: int = 530,
     tr: Callable[[str], str] = str,
 ) -> go.Figure:
     """The measurements, the EWMA with and without bias correction, built day by day.
@@ -254,7 +254,7 @@ def ewma_figure(
         )
     )
     frame_days = list(range(1, n + 1))
-    plot_px = height - 60 - 110
+    plot_px = height - 60 - plots.CONTROLS_MARGIN  # the plotting area
     menus, sliders = plots._animation_controls(np.asarray(frame_days), y=-45 / plot_px, tr=tr)
     menus[0]["buttons"][0]["args"][1]["frame"]["duration"] = 80  # a day is worth a look
     sliders[0]["currentvalue"]["prefix"] = tr("day t") + " = "
@@ -279,7 +279,7 @@ def ewma_figure(
         ),
         yaxis=dict(range=[lo, hi], autorange=False, title=dict(text="°C"), gridcolor="#eee"),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
-        margin=dict(l=55, r=15, t=60, b=110),
+        margin=dict(l=55, r=15, t=60, b=plots.CONTROLS_MARGIN),
         updatemenus=menus,
         sliders=sliders,
         meta={"animated": animated},

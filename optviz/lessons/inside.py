@@ -366,7 +366,7 @@ def inside_figure(
     panels = time_panels(traj.optimizer, traj.hparams, tr)
     step_t = tr("step t")
     rows = len(panels)
-    height = height or max(560, 175 * rows + 170)
+    height = height or max(620, 175 * rows + 230)
     fig = make_subplots(
         rows=rows,
         cols=2,
@@ -489,7 +489,7 @@ def inside_figure(
         }
     layout = fig.layout.to_plotly_json()
     layout.update(layout_axes)
-    plot_px = height - 210  # height minus the top and bottom margins
+    plot_px = height - 100 - plots.CONTROLS_MARGIN  # height minus the top and bottom margins
     layout.update(
         height=height,
         images=[image],
@@ -497,7 +497,7 @@ def inside_figure(
         hovermode="closest",
         plot_bgcolor="white",
         legend=dict(orientation="h", x=0.0, y=1.0 + 34 / plot_px, yanchor="bottom"),
-        margin=dict(l=55, r=15, t=100, b=110),
+        margin=dict(l=55, r=15, t=100, b=plots.CONTROLS_MARGIN),
         meta={"animated": animated, "panels": [p.title for p in panels]},
     )
     for annotation in layout.get("annotations", []):

@@ -332,7 +332,7 @@ def cloud_figure(
     colors: Sequence[str],
     *,
     title: str | None = None,
-    height: int = 520,
+    height: int = 580,
     max_frames: int = MAX_FRAMES,
     tr: Callable[[str], str] = str,
 ) -> go.Figure:
@@ -424,7 +424,7 @@ def cloud_figure(
         uirevision=plots.UIREVISION,
         hovermode="closest",
         plot_bgcolor="white",
-        margin=dict(l=55, r=15, t=top, b=110),
+        margin=dict(l=55, r=15, t=top, b=plots.CONTROLS_MARGIN if total > 0 else 50),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
         meta={"heads_trace": heads_index},
     )
@@ -432,7 +432,7 @@ def cloud_figure(
         layout["title"] = dict(text=title, x=0.0, xanchor="left")
     frames = None
     if total > 0:
-        plot_px = max(height - top - 110, 100)
+        plot_px = max(height - top - plots.CONTROLS_MARGIN, 100)  # the plotting area
         layout["updatemenus"], layout["sliders"] = plots._animation_controls(
             steps, y=-45 / plot_px, tr=tr
         )

@@ -102,7 +102,7 @@ def race_figure(race: Race, view: str, presenter: bool = False, lang: str = "en"
     if view == "side":
         fig = plots.small_multiples(surface, runs, labels, params, tr=tr)
     else:
-        height = 760 if presenter else 560
+        height = 800 if presenter else 600  # the plot, the legend above, the controls below
         fig = plots.trajectory_figure(surface, runs, labels, params, height=height, tr=tr)
     return plots.presenter_style(fig) if presenter else fig
 
