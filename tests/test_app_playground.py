@@ -246,10 +246,16 @@ def test_share_button_gives_the_link_of_this_picture():
 
 
 def test_every_page_file_is_named_after_its_url():
-    """Before app.py has run, Streamlit looks a first URL up among pages/ by file name; a file
-    named otherwise gets a "Page not found" dialog (the browser test shows it for a link)."""
+    """Before app.py has run, Streamlit looks a first URL up among pages/ by file name, so a
+    page's URL is its file's name (``PageEntry.url_path``); renaming a file would break every
+    link a teacher has shared, so the URLs are pinned here."""
+    assert [entry.url_path for entry in PAGES] == [
+        *("playground", "inside", "schedules", "noise", "clipping", "regularization"),
+        *("conditioning", "ewma", "gradient-check", "own-surface", "sweeps"),
+    ]
     for entry in PAGES:
         assert Path(entry.path).stem == entry.url_path, entry
+        assert (Path(APP).parent / entry.path).is_file(), entry
 
 
 def test_leaving_and_coming_back_keeps_the_settings():
