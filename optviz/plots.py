@@ -536,7 +536,7 @@ PRESENTER_CONTROLS_MARGIN = 250
 
 
 def _animation_controls(
-    steps: np.ndarray, y: float = 0.0, tr: Translate = str, row_px: int = CONTROL_ROW_PX
+    steps: np.ndarray, plot_px: float, tr: Translate = str, row_px: int = CONTROL_ROW_PX
 ) -> tuple[list, list]:
     """(updatemenus, sliders): Play, Pause, speeds and a scrubber with one step per frame.
 
@@ -547,7 +547,8 @@ def _animation_controls(
 
     Args:
         steps: The frames' step numbers.
-        y: Top of the controls, in plot fractions (negative: below the plot).
+        plot_px: Height of the plotting area in pixels: the controls start 45 px below it
+            (plotly places them in fractions of that height).
         tr: Translates the button labels.
         row_px: Height of the button row (larger type needs more).
     """
@@ -558,6 +559,7 @@ def _animation_controls(
         return [None, {**opts, "mode": "immediate"}]
 
     pause = [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]
+    y = -45 / plot_px  # under the x-axis title
     common = dict(type="buttons", direction="left", showactive=False, yanchor="top", y=y)
     menus = [
         dict(
@@ -857,7 +859,7 @@ def trajectory_figure(
     frame_list = []
     if animate:
         plot_px = max(height - max(top, 45) - CONTROLS_MARGIN, 100)  # the plotting area
-        menus, sliders = _animation_controls(steps, y=-45 / plot_px, tr=tr)
+        menus, sliders = _animation_controls(steps, plot_px, tr=tr)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         frame_list = [
             {
@@ -976,7 +978,7 @@ def small_multiples(
     frame_list = None
     if animate:
         plot_px = height_per_row * rows - 95  # the plotting area: height - t - b
-        menus, sliders = _animation_controls(steps, y=-45 / plot_px, tr=tr)
+        menus, sliders = _animation_controls(steps, plot_px, tr=tr)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         frame_list = [
             {

@@ -433,7 +433,7 @@ def panels_figure(
     frames = None
     if total > 0:
         layout["updatemenus"], layout["sliders"] = plots._animation_controls(
-            steps, y=-45 / max(height - 50 - plots.CONTROLS_MARGIN, 100), tr=tr
+            steps, max(height - 50 - plots.CONTROLS_MARGIN, 100), tr=tr
         )
         frames = [
             {

@@ -255,7 +255,7 @@ def ewma_figure(
     )
     frame_days = list(range(1, n + 1))
     plot_px = height - 60 - plots.CONTROLS_MARGIN  # the plotting area
-    menus, sliders = plots._animation_controls(np.asarray(frame_days), y=-45 / plot_px, tr=tr)
+    menus, sliders = plots._animation_controls(np.asarray(frame_days), plot_px, tr=tr)
     menus[0]["buttons"][0]["args"][1]["frame"]["duration"] = 80  # a day is worth a look
     sliders[0]["currentvalue"]["prefix"] = tr("day t") + " = "
     sliders[0]["active"] = day - 1

@@ -502,7 +502,7 @@ def inside_figure(
     )
     for annotation in layout.get("annotations", []):
         annotation["font"] = dict(size=13)
-    menus, sliders = plots._animation_controls(frame_t, y=-45 / plot_px, tr=tr)
+    menus, sliders = plots._animation_controls(frame_t, plot_px, tr=tr)
     sliders[0]["currentvalue"]["prefix"] = step_t + " = "
     layout["updatemenus"], layout["sliders"] = menus, sliders
     frames = []

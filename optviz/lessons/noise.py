@@ -433,9 +433,7 @@ def cloud_figure(
     frames = None
     if total > 0:
         plot_px = max(height - top - plots.CONTROLS_MARGIN, 100)  # the plotting area
-        layout["updatemenus"], layout["sliders"] = plots._animation_controls(
-            steps, y=-45 / plot_px, tr=tr
-        )
+        layout["updatemenus"], layout["sliders"] = plots._animation_controls(steps, plot_px, tr=tr)
         frames = [
             {
                 "name": str(int(k)),
