@@ -22,9 +22,11 @@ So moving any slider reuses the compiled program; a test counts compilations to 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import math
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -44,6 +46,15 @@ from optviz.surfaces import Surface, get_surface
 # otherwise runs stay correct, just that much slower).
 jax.config.update("jax_cpu_enable_async_dispatch", False)
 
+# XLA's CPU scheduler orders a program's operations to run side by side, and its runtime then
+# hands some of them to other threads. For programs this small each hand-off costs more than
+# the work: a 500-step Newton run took 155 µs instead of 57, and small changes to a run's
+# program (one input vector instead of two) added ~90 µs the same way. Sequential order has
+# no such cliff. XLA reads XLA_FLAGS once, at the first computation (same caveat as above).
+_SEQUENTIAL = "--xla_cpu_enable_concurrency_optimized_scheduler=false"
+if "xla_cpu_enable_concurrency_optimized_scheduler" not in os.environ.get("XLA_FLAGS", ""):
+    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {_SEQUENTIAL}".strip()
+
 STEP_BUCKETS = (25, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000)
 """Run lengths that are compiled; a run of ``steps`` uses the smallest bucket ≥ steps."""
 
@@ -59,6 +70,9 @@ FAR = 2.0
 @dataclasses.dataclass(frozen=True)
 class Trajectory:
     """One run. Row 0 of every per-point array is the start.
+
+    The arrays are read-only float32 views of the one matrix the compiled run returned (no
+    copy is made); take ``.copy()`` of one to change it.
 
     Attributes:
         xy: Points ``(steps+1, 2)``; rows from ``diverged_at`` on are NaN.
@@ -152,7 +166,7 @@ def bucket(steps: int) -> int:
     """Returns the compiled run length used for ``steps`` steps."""
     if not 1 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {steps}")
-    return next(b for b in STEP_BUCKETS if b >= steps)
+    return STEP_BUCKETS[bisect.bisect_left(STEP_BUCKETS, steps)]  # the first bucket ≥ steps
 
 
 def clip_gradient(g, kind: str | None, max_value):
@@ -328,22 +342,24 @@ def _pack(out, length: int):
 
 
 @functools.partial(jax.jit, static_argnames=(*STATIC, "names"))
-def _scan_run(start, values, *, names, **static):
-    """``_scan_run_impl`` with the knobs as one float32 vector and the result as one matrix.
+def _scan_run(values, *, names, **static):
+    """``_scan_run_impl`` with one float32 input vector and the result as one matrix.
 
-    (The start stays a separate argument: sliced from the same vector as the knobs, it made
-    the compiled run about 1.8x slower.)
+    ``values`` is the start ``(x, y)`` followed by the knobs in the order of ``names``: one
+    input to hand over instead of two (~3 µs a call).
     """
-    knobs = {name: values[i] for i, name in enumerate(names)}
-    return _pack(_scan_run_impl(start, knobs, **static), static["length"])
+    knobs = {name: values[2 + i] for i, name in enumerate(names)}
+    return _pack(_scan_run_impl(values[:2], knobs, **static), static["length"])
 
 
 @functools.lru_cache(maxsize=512)
 def _layout(names, optimizer, surface, schedule, clip, length):
     """Tree structure of ``_scan_run``'s result and, per leaf, where it sits in the matrix.
 
-    Each leaf is ``(first column, last column + 1, per point?, shape after the first axis)``;
-    a per-point leaf has ``length + 1`` rows, a per-step leaf ``length``.
+    Returns:
+        ``(treedef, spans, bad_column)``. Each span is ``(first column, last column + 1,
+        per point?, shape after the first axis)``; a per-point leaf has ``length + 1`` rows, a
+        per-step leaf ``length``. ``bad_column`` holds 1.0 at every bad point.
     """
     knobs = {name: jax.ShapeDtypeStruct((), jnp.float32) for name in names}
     shapes = jax.eval_shape(
@@ -364,30 +380,62 @@ def _layout(names, optimizer, surface, schedule, clip, length):
         width = int(np.prod(leaf.shape[1:], dtype=int))
         spans.append((col, col + width, leaf.shape[0] == length + 1, leaf.shape[1:]))
         col += width
-    return treedef, tuple(spans)
+    bad_column = spans[treedef.unflatten(range(len(leaves)))["bad"]][0]
+    return treedef, tuple(spans), bad_column
 
 
-def _call_run(start, knobs, static, steps: int):
-    """Runs ``_scan_run`` and unpacks its matrix into the dict ``_scan_run_impl`` returns.
+def _cuts(spans, steps: int):
+    """Per leaf, the index into the packed matrix and the shape to give it (or ``None``).
 
-    The arrays are cut to ``steps``: per-point arrays get ``steps + 1`` rows, per-step arrays
-    ``steps``. Every array is a writable view of one float32 matrix (``bad`` is 1.0 where
-    True).
+    Per-point leaves get ``steps + 1`` rows, per-step leaves ``steps``.
     """
-    names = tuple(knobs)
-    values = np.fromiter(knobs.values(), np.float32, len(names))
-    packed = np.array(_scan_run(start, values, names=names, **static))  # writable copy
-    treedef, spans = _layout(names, **static)
-    leaves = []
+    cuts = []
     for a, b, per_point, tail in spans:
         rows = steps + 1 if per_point else steps
         if not tail:  # one number per row
-            leaves.append(packed[:rows, a])
-        elif len(tail) == 1:  # a vector per row, e.g. a point
-            leaves.append(packed[:rows, a:b])
-        else:
-            leaves.append(packed[:rows, a:b].reshape(rows, *tail))
-    return jax.tree.unflatten(treedef, leaves)
+            cuts.append(((slice(rows), a), None))
+        else:  # a vector per row, e.g. a point, or a matrix (reshaped)
+            cuts.append(((slice(rows), slice(a, b)), None if len(tail) == 1 else (rows, *tail)))
+    return tuple(cuts)
+
+
+def _cut(packed, cuts):
+    """The leaves of a packed matrix, as views of it (``cuts`` from ``_cuts``)."""
+    return [
+        packed[index] if shape is None else packed[index].reshape(shape) for index, shape in cuts
+    ]
+
+
+def _call_run(plan: _Plan, start, numbers, steps: int):
+    """Runs ``_scan_run`` and unpacks its matrix into the dict ``_scan_run_impl`` returns.
+
+    The arrays are cut to ``steps``: per-point arrays get ``steps + 1`` rows, per-step arrays
+    ``steps``. Every array is a read-only view of one float32 matrix (``bad`` is 1.0 where
+    True). A run that went bad is cut at its first bad point k: the per-point rows from k on
+    are NaN.
+
+    Returns:
+        ``(arrays, k, reason)``: k and the reason (``"non-finite"`` or ``"left the window"``)
+        are ``None`` for a run that never went bad.
+    """
+    values = np.empty(2 + len(numbers), np.float32)
+    values[:2] = start
+    values[2:] = numbers
+    packed = np.asarray(_scan_run(values, names=plan.names, **plan.static))  # a view, no copy
+    treedef, spans, bad_column = plan.layout()
+    cuts = plan.cuts(steps)
+    out = jax.tree.unflatten(treedef, _cut(packed, cuts))
+    k = int(out["bad"].argmax())  # the first bad point, if any is bad
+    if out["bad"][k] == 0:
+        return out, None, None
+    finite = np.isfinite(out["loss"][k]) and np.isfinite(out["xy"][k]).all()
+    packed = packed.copy()  # the path ends at the last good point
+    for a, b, per_point, _ in spans:
+        if per_point and a != bad_column:
+            packed[k:, a:b] = np.nan
+    packed.flags.writeable = False
+    out = jax.tree.unflatten(treedef, _cut(packed, cuts))
+    return out, k, "left the window" if finite else "non-finite"
 
 
 @functools.partial(jax.jit, static_argnames=STATIC)
@@ -437,10 +485,60 @@ def _sweep(start, knobs, *, swept, **static):
 # ----------------------------------------------------------------------------- public API
 
 
-def _resolve(
+_TAIL = ("noise", "seed", "clip_max", "fstar", "tol", "steps")  # the knobs after the groups
+
+
+class _Plan:
+    """What stays fixed while the sliders move: the static arguments and the knob names.
+
+    One plan per (optimizer, surface, schedule kind, clipping kind, step bucket), shared by
+    every call with those (``_plan`` caches them), so a run looks nothing up by name.
+    """
+
+    __slots__ = ("_cuts", "_layout", "names", "static")
+
+    def __init__(self, names: tuple[str, ...], static: dict[str, Any]):
+        self.names = names  # knob order: hyperparameters, schedule, surface, then _TAIL
+        self.static = static  # never mutated: callers that change it take a copy
+        self._layout = None
+        self._cuts = {}
+
+    def layout(self):
+        """``_layout`` of this plan's single-run program, computed on first use."""
+        if self._layout is None:
+            self._layout = _layout(self.names, **self.static)
+        return self._layout
+
+    def cuts(self, steps: int):
+        """``_cuts`` of this plan's layout for a run of ``steps`` steps, computed once."""
+        if steps not in self._cuts:
+            self._cuts[steps] = _cuts(self.layout()[1], steps)
+        return self._cuts[steps]
+
+
+@functools.lru_cache(maxsize=512)
+def _plan(optimizer: str, surface: Surface, kind: str, clip: str | None, length: int) -> _Plan:
+    """The plan of one configuration (see ``_Plan``)."""
+    names = (
+        *get_optimizer(optimizer).defaults(),
+        *_prefixed("schedule.", tuple(schedules_mod.resolve(kind, None, 1))),
+        *_prefixed("surface.", tuple(surface.default_params())),
+        *_TAIL,
+    )
+    static = {"optimizer": optimizer, "surface": surface, "schedule": kind, "clip": clip}
+    return _Plan(names, {**static, "length": length})
+
+
+def _resolve_numbers(
     optimizer, surface, start, steps, hparams, schedule, noise, seed, clip, surface_params, tol=1e-3
 ):
-    """Validates the public arguments and returns (static kwargs, knobs dict, start array)."""
+    """Validates the public arguments.
+
+    Returns:
+        ``(plan, numbers, start, steps, hp)``: the ``_Plan``, the value of every knob in the
+        order of ``plan.names``, the start as a float32 ``(2,)`` array, the number of steps
+        and the optimizer's hyperparameters (defaults filled in).
+    """
     opt = get_optimizer(optimizer)
     surf = get_surface(surface)
     steps = int(steps)
@@ -459,26 +557,38 @@ def _resolve(
         if clip_kind not in CLIP_KINDS:
             raise KeyError(f"unknown clipping {clip_kind!r}; use 'value' or 'norm'")
     coeffs = surf.resolve_params(surface_params)
-    start = surf.start if start is None else start
-    knobs = {
-        **{k: float(v) for k, v in hp.items()},
-        **{f"schedule.{k}": float(v) for k, v in sched.items()},
-        **{f"surface.{k}": float(v) for k, v in coeffs.items()},
-        "noise": float(noise),
-        "seed": float(seed),
-        "clip_max": clip_max,
-        "fstar": lowest_minimum(surf, tuple(sorted(coeffs.items()))),
-        "tol": float(tol),
-        "steps": float(steps),
-    }
-    static = {
-        "optimizer": opt.key,
-        "surface": surf,
-        "schedule": kind,
-        "clip": clip_kind,
-        "length": length,
-    }
-    return static, knobs, np.asarray(start, np.float32), steps, hp
+    start = np.asarray(surf.start if start is None else start, np.float32)
+    if start.shape != (2,):
+        raise ValueError(f"start must be one point (x, y), got an array of shape {start.shape}")
+    numbers = [
+        *hp.values(),  # flags (True / False) count as 1.0 / 0.0
+        *sched.values(),
+        *coeffs.values(),
+        float(noise),
+        float(seed),
+        clip_max,
+        lowest_minimum(surf, tuple(coeffs.items())),
+        float(tol),
+        float(steps),
+    ]
+    return _plan(opt.key, surf, kind, clip_kind, length), numbers, start, steps, hp
+
+
+def _resolve(*args, **kwargs):
+    """``_resolve_numbers`` for the batched runners: (static kwargs, knobs dict, start, ...).
+
+    The static kwargs are a fresh dict (``sweep`` changes its length); the knobs map each
+    name to a float.
+    """
+    plan, numbers, start, steps, hp = _resolve_numbers(*args, **kwargs)
+    knobs = {name: float(value) for name, value in zip(plan.names, numbers, strict=True)}
+    return dict(plan.static), knobs, start, steps, hp
+
+
+@functools.lru_cache(maxsize=256)
+def _prefixed(prefix: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The knob names of a group of parameters, e.g. ``schedule.decay``."""
+    return tuple(prefix + name for name in names)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -537,39 +647,27 @@ def run(
     Returns:
         A ``Trajectory``; a run that blows up is cut at ``diverged_at`` (not an error).
     """
-    static, knobs, start_arr, steps, hp = _resolve(
+    plan, numbers, start, steps, hp = _resolve_numbers(
         optimizer, surface, start, steps, hparams, schedule, noise, seed, clip, surface_params
     )
-    return _trajectory(_call_run(start_arr, knobs, static, steps), static, hp)
+    return _trajectory(*_call_run(plan, start, numbers, steps), plan.static, hp)
 
 
-def _trajectory(out, static, hp) -> Trajectory:
-    """Builds a ``Trajectory`` from ``_call_run``'s arrays, cut at the first bad point.
-
-    ``out`` holds writable float32 views of one packed matrix, so nothing is copied here.
-    """
-    xy, loss, grad, state = out["xy"], out["loss"], out["grad"], out["state"]
-    k = int(out["bad"].argmax())  # the first bad point, if any is bad
-    if out["bad"][k] > 0:
-        finite = np.isfinite(loss[k]) and np.isfinite(xy[k]).all()
-        reason = "left the window" if finite else "non-finite"
-        for arr in (xy, loss, grad, *state.values()):
-            arr[k:] = np.nan  # the path ends at the last good point
-    else:
-        k, reason = None, None
+def _trajectory(out, diverged_at, reason, static, hp) -> Trajectory:
+    """Builds a ``Trajectory`` from ``_call_run``'s arrays (already cut at ``diverged_at``)."""
     return Trajectory(
-        xy=xy,
-        loss=loss,
-        grad=grad,
+        xy=out["xy"],
+        loss=out["loss"],
+        grad=out["grad"],
         grad_used=out["grad_used"],
         update=out["update"],
         lr=out["lr"],
-        state=state,
-        diverged_at=k,
+        state=out["state"],
+        diverged_at=diverged_at,
         diverged_reason=reason,
         optimizer=static["optimizer"],
         surface=static["surface"].key,
-        hparams=dict(hp),
+        hparams=hp,
     )
 
 

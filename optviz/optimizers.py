@@ -20,6 +20,7 @@ through ``jnp.where``, so flipping them never recompiles either.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -69,11 +70,15 @@ class Optimizer:
         """All hyperparameter names, floats first, then flags."""
         return tuple(p.name for p in self.params) + tuple(f[0] for f in self.flags)
 
+    @functools.cached_property
+    def _default_values(self) -> tuple[tuple[str, float | bool], ...]:
+        """(name, default) of every hyperparameter, then of every flag."""
+        flags = tuple((name, default) for name, default, _ in self.flags)
+        return tuple((p.name, p.default) for p in self.params) + flags
+
     def defaults(self) -> dict[str, float | bool]:
-        """Default value of every hyperparameter and flag."""
-        values: dict[str, float | bool] = {p.name: p.default for p in self.params}
-        values.update({name: default for name, default, _ in self.flags})
-        return values
+        """Default value of every hyperparameter and flag (a new dict each call)."""
+        return dict(self._default_values)
 
     def resolve(self, hparams: Mapping[str, Any] | None = None) -> dict[str, float | bool]:
         """Merges ``hparams`` over the defaults; unknown names raise ``KeyError``."""

@@ -2,6 +2,7 @@
 runners against single runs, and the promise that slider moves never recompile."""
 
 import logging
+import os
 import subprocess
 import sys
 
@@ -82,6 +83,57 @@ def test_divergence_is_a_result():
 def test_overflow_on_cliff_is_divergence_not_an_exception():
     tr = optviz.run("sgd", "cliff", start=(0.0, 0.95), steps=100, hparams={"lr": 10.0})
     assert tr.diverged_at is not None
+
+
+def test_trajectory_arrays_are_read_only_views():
+    tr = optviz.run("adam", "quadratic", steps=30)
+    arrays = [tr.xy, tr.loss, tr.grad, tr.grad_used, tr.update, tr.lr, *tr.state.values()]
+    assert not any(a.flags.writeable for a in arrays)
+    with pytest.raises(ValueError):
+        tr.xy[0] = 0.0
+    np.testing.assert_array_equal(tr.xy.copy()[3], tr.xy[3])  # a copy is the way to change one
+
+
+def test_a_path_that_leaves_the_window_is_cut_there():
+    tr = optviz.run("sgd", "quadratic", start=(-5.0, -2.0), steps=40, hparams={"lr": 1.1})
+    k = tr.diverged_at
+    assert k is not None and tr.diverged_reason == "left the window"  # |1 - 4.4| > 1 along x₂
+    assert np.isfinite(tr.xy[:k]).all() and np.isfinite(tr.loss[:k]).all()
+    for a in (tr.xy, tr.loss, tr.grad, *tr.state.values()):  # per point: NaN from k on
+        assert np.isnan(a[k:]).all()
+    assert tr.lr.shape == (40,) and np.isfinite(tr.lr).all()  # per step: kept as run
+    assert not tr.xy.flags.writeable
+
+
+def test_start_must_be_one_point():
+    with pytest.raises(ValueError, match="one point"):
+        optviz.run("sgd", "quadratic", start=(1.0, 2.0, 3.0), steps=5)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (None, ["--xla_cpu_enable_concurrency_optimized_scheduler=false"]),
+        (
+            "--xla_cpu_enable_fast_math=false",
+            [
+                "--xla_cpu_enable_fast_math=false",
+                "--xla_cpu_enable_concurrency_optimized_scheduler=false",
+            ],
+        ),
+        (  # a user's own choice of the same flag wins
+            "--xla_cpu_enable_concurrency_optimized_scheduler=true",
+            ["--xla_cpu_enable_concurrency_optimized_scheduler=true"],
+        ),
+    ],
+)
+def test_importing_optviz_asks_xla_for_sequential_order(given, expected):
+    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+    if given is not None:
+        env["XLA_FLAGS"] = given
+    code = "import os, optviz; print(os.environ['XLA_FLAGS'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == expected
 
 
 def test_eps_zero_adagrad_at_minimum_is_handled():
@@ -333,6 +385,8 @@ def test_formula_text_reuses_the_compiled_engine(compiles):
 
 def test_buckets():
     assert engine.bucket(1) == 25 and engine.bucket(200) == 200 and engine.bucket(201) == 300
+    assert engine.bucket(25) == 25 and engine.bucket(26) == 50
+    assert engine.bucket(engine.MAX_STEPS) == engine.MAX_STEPS
     with pytest.raises(ValueError):
         engine.bucket(0)
     with pytest.raises(ValueError):
