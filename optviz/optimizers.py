@@ -243,31 +243,38 @@ def adadelta_observe(state, hp):
 
 
 class AdamState(NamedTuple):
-    """Adam's moments: m (the notes' v_t, 一阶矩) and v (the notes' s_t, 二阶矩)."""
+    """Adam's moments: m (the notes' v_t, 一阶矩) and v (the notes' s_t, 二阶矩).
+
+    ``bias`` keeps the last step's correction factors (1-β₁ᵗ, 1-β₂ᵗ), zeros before the first
+    step, so the plots read them instead of raising β to every t again after the run.
+    """
 
     count: Any
     m: Any
     v: Any
+    bias: Any
 
 
 class AmsgradState(NamedTuple):
-    """Adam's moments plus the running maximum of v̂."""
+    """Adam's moments plus the running maximum of v̂ (``bias`` as in ``AdamState``)."""
 
     count: Any
     m: Any
     v: Any
     v_max: Any
+    bias: Any
 
 
 def _adam_init(x):
     """m₀ = v₀ = 0."""
-    return AdamState(jnp.zeros([], jnp.int32), jnp.zeros_like(x), jnp.zeros_like(x))
+    zeros = jnp.zeros_like(x)
+    return AdamState(jnp.zeros([], jnp.int32), zeros, zeros, jnp.zeros(2, jnp.float32))
 
 
 def _amsgrad_init(x):
     """m₀ = v₀ = v̂_max = 0."""
     zeros = jnp.zeros_like(x)
-    return AmsgradState(jnp.zeros([], jnp.int32), zeros, zeros, zeros)
+    return AmsgradState(jnp.zeros([], jnp.int32), zeros, zeros, zeros, jnp.zeros(2, jnp.float32))
 
 
 def _moments(g, state, hp):
@@ -278,10 +285,19 @@ def _moments(g, state, hp):
     return t, m, v
 
 
-def _correct(moment, beta, t, on=1.0):
+def _factor(beta, t):
+    """The bias-correction factor 1-βᵗ of step t."""
+    return 1.0 - beta ** t.astype(jnp.float32)  # a float power: an integer one is a loop
+
+
+def _factors(hp, t):
+    """Both factors (1-β₁ᵗ, 1-β₂ᵗ) of step t, as one vector."""
+    return jnp.stack([_factor(hp["beta1"], t), _factor(hp["beta2"], t)])
+
+
+def _correct(moment, factor, on=1.0):
     """Bias correction m/(1-βᵗ) when ``on`` is true (and t > 0), else the moment itself."""
-    factor = 1.0 - beta ** t.astype(jnp.float32)  # 1 - β^t
-    safe = jnp.where(factor > 0, factor, 1.0)  # t = 0 or β = 0 edge cases
+    safe = jnp.where(factor > 0, factor, 1.0)  # t = 0 or β = 1 edge cases
     return jnp.where(on > 0.5, moment / safe, moment)
 
 
@@ -294,28 +310,31 @@ def adam_update(g, state, hp, x, hess):
     """Adam: momentum on g plus RMSProp on g², both bias-corrected."""
     del x, hess
     t, m, v = _moments(g, state, hp)
-    m_hat = _correct(m, hp["beta1"], t, hp["bias_correction"])  # m̂_t = m_t / (1-β₁ᵗ)
-    v_hat = _correct(v, hp["beta2"], t, hp["bias_correction"])  # v̂_t = v_t / (1-β₂ᵗ)
-    return -hp["lr"] * _adam_step(m_hat, v_hat, hp), AdamState(t, m, v)
+    bias = _factors(hp, t)  # (1-β₁ᵗ, 1-β₂ᵗ)
+    m_hat = _correct(m, bias[0], hp["bias_correction"])  # m̂_t = m_t / (1-β₁ᵗ)
+    v_hat = _correct(v, bias[1], hp["bias_correction"])  # v̂_t = v_t / (1-β₂ᵗ)
+    return -hp["lr"] * _adam_step(m_hat, v_hat, hp), AdamState(t, m, v, bias)
 
 
 def adamw_update(g, state, hp, x, hess):
     """AdamW: Adam plus weight decay applied to x directly (decoupled from the gradient)."""
     del hess
     t, m, v = _moments(g, state, hp)
-    m_hat = _correct(m, hp["beta1"], t)  # bias-corrected first moment
-    v_hat = _correct(v, hp["beta2"], t)  # bias-corrected second moment
+    bias = _factors(hp, t)  # (1-β₁ᵗ, 1-β₂ᵗ)
+    m_hat = _correct(m, bias[0])  # bias-corrected first moment
+    v_hat = _correct(v, bias[1])  # bias-corrected second moment
     step = _adam_step(m_hat, v_hat, hp) + hp["weight_decay"] * x  # m̂/(√v̂+ε) + λ x
-    return -hp["lr"] * step, AdamState(t, m, v)
+    return -hp["lr"] * step, AdamState(t, m, v, bias)
 
 
 def amsgrad_update(g, state, hp, x, hess):
     """AMSGrad: divide by the running maximum of v̂, so the step size never grows back."""
     del x, hess
     t, m, v = _moments(g, state, hp)
-    m_hat = _correct(m, hp["beta1"], t)  # bias-corrected first moment
-    v_max = jnp.maximum(state.v_max, _correct(v, hp["beta2"], t))  # v̂ₘₐₓ = max(v̂ₘₐₓ, v̂_t)
-    return -hp["lr"] * _adam_step(m_hat, v_max, hp), AmsgradState(t, m, v, v_max)
+    bias = _factors(hp, t)  # (1-β₁ᵗ, 1-β₂ᵗ)
+    m_hat = _correct(m, bias[0])  # bias-corrected first moment
+    v_max = jnp.maximum(state.v_max, _correct(v, bias[1]))  # v̂ₘₐₓ = max(v̂ₘₐₓ, v̂_t)
+    return -hp["lr"] * _adam_step(m_hat, v_max, hp), AmsgradState(t, m, v, v_max, bias)
 
 
 def nadam_update(g, state, hp, x, hess):
@@ -323,10 +342,11 @@ def nadam_update(g, state, hp, x, hess):
     del x, hess
     t, m, v = _moments(g, state, hp)
     b1 = hp["beta1"]
-    look_ahead = b1 * _correct(m, b1, t + 1)  # β₁ m_t / (1-β₁^{t+1})
-    m_hat = look_ahead + (1.0 - b1) * _correct(g, b1, t)  # + (1-β₁) g_t / (1-β₁ᵗ)
-    v_hat = _correct(v, hp["beta2"], t)  # bias-corrected second moment
-    return -hp["lr"] * _adam_step(m_hat, v_hat, hp), AdamState(t, m, v)
+    bias = _factors(hp, t)  # (1-β₁ᵗ, 1-β₂ᵗ)
+    look_ahead = b1 * _correct(m, _factor(b1, t + 1))  # β₁ m_t / (1-β₁^{t+1})
+    m_hat = look_ahead + (1.0 - b1) * _correct(g, bias[0])  # + (1-β₁) g_t / (1-β₁ᵗ)
+    v_hat = _correct(v, bias[1])  # bias-corrected second moment
+    return -hp["lr"] * _adam_step(m_hat, v_hat, hp), AdamState(t, m, v, bias)
 
 
 def _radam_rho(t, b2):
@@ -340,29 +360,30 @@ def radam_update(g, state, hp, x, hess):
     """RAdam: plain momentum SGD until the variance estimate is trustworthy (ρ_t ≥ 5)."""
     del x, hess
     t, m, v = _moments(g, state, hp)
-    m_hat = _correct(m, hp["beta1"], t)  # bias-corrected first moment
-    v_hat = _correct(v, hp["beta2"], t)  # bias-corrected second moment
+    bias = _factors(hp, t)  # (1-β₁ᵗ, 1-β₂ᵗ)
+    m_hat = _correct(m, bias[0])  # bias-corrected first moment
+    v_hat = _correct(v, bias[1])  # bias-corrected second moment
     rho, rho_inf = _radam_rho(t, hp["beta2"])
     ratio = (rho - 4.0) * (rho - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho)
     r = jnp.sqrt(jnp.maximum(ratio, 0.0))  # variance rectification term r_t
     step = jnp.where(rho >= 5.0, r * _adam_step(m_hat, v_hat, hp), m_hat)
-    return -hp["lr"] * step, AdamState(t, m, v)
+    return -hp["lr"] * step, AdamState(t, m, v, bias)
 
 
 def adam_observe(state, hp):
     """Moments, bias-corrected moments, correction factors and the effective rate."""
-    t = jnp.maximum(state.count, 1)  # before the first step show t = 1's factors
-    tf = t.astype(jnp.float32)  # a float power: an integer one compiles to a loop
+    first = jnp.stack([1.0 - hp["beta1"], 1.0 - hp["beta2"]])  # 1-β¹: shown before step 1
+    bias = jnp.where(state.count > 0, state.bias, first)  # (1-β₁ᵗ, 1-β₂ᵗ) of the last step
     on = hp.get("bias_correction", 1.0)
-    m_hat = _correct(state.m, hp["beta1"], t, on)
-    v_hat = _correct(state.v, hp["beta2"], t, on)
+    m_hat = _correct(state.m, bias[0], on)
+    v_hat = _correct(state.v, bias[1], on)
     v_used = getattr(state, "v_max", v_hat)  # AMSGrad divides by the running maximum
     return {
         "m": state.m,
         "v": state.v,
         "m_hat": m_hat,
         "v_hat": v_hat,
-        "bias_factor": jnp.stack([1.0 - hp["beta1"] ** tf, 1.0 - hp["beta2"] ** tf]),
+        "bias_factor": bias,
         "effective_lr": hp["lr"] / (jnp.sqrt(v_used) + hp["eps"]),
     }
 
