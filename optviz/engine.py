@@ -27,6 +27,7 @@ import dataclasses
 import functools
 import math
 import os
+import types
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,9 +49,10 @@ jax.config.update("jax_cpu_enable_async_dispatch", False)
 
 # XLA's CPU scheduler orders a program's operations to run side by side, and its runtime then
 # hands some of them to other threads. For programs this small each hand-off costs more than
-# the work: a 500-step Newton run took 155 µs instead of 57, and small changes to a run's
-# program (one input vector instead of two) added ~90 µs the same way. Sequential order has
-# no such cliff. XLA reads XLA_FLAGS once, at the first computation (same caveat as above).
+# the work: the compiled call of a 500-step Newton run took 155 µs instead of 57, and small
+# changes to a run's program (one input vector instead of two) added ~90 µs the same way.
+# Sequential order has no such cliff. XLA reads XLA_FLAGS once, at the first computation
+# (same caveat as above).
 _SEQUENTIAL = "--xla_cpu_enable_concurrency_optimized_scheduler=false"
 if "xla_cpu_enable_concurrency_optimized_scheduler" not in os.environ.get("XLA_FLAGS", ""):
     os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {_SEQUENTIAL}".strip()
@@ -71,8 +73,8 @@ FAR = 2.0
 class Trajectory:
     """One run. Row 0 of every per-point array is the start.
 
-    The arrays are read-only float32 views of the one matrix the compiled run returned (no
-    copy is made); take ``.copy()`` of one to change it.
+    From ``optviz.run`` the arrays are read-only float32 views of the one matrix the compiled
+    run returned (no copy is made); take ``.copy()`` of one to change it.
 
     Attributes:
         xy: Points ``(steps+1, 2)``; rows from ``diverged_at`` on are NaN.
@@ -419,6 +421,8 @@ def _call_run(plan: _Plan, start, numbers, steps: int):
         ``(arrays, k, reason)``: k and the reason (``"non-finite"`` or ``"left the window"``)
         are ``None`` for a run that never went bad.
     """
+    if len(numbers) != len(plan.names):  # jnp indexing would clamp, not fail
+        raise RuntimeError(f"{len(numbers)} knob values for {len(plan.names)} knob names")
     values = np.array([*start.tolist(), *numbers], np.float32)
     packed = np.asarray(_scan_run(values, plan))  # a view, no copy
     treedef, spans, bad_column = plan.layout()
@@ -499,7 +503,7 @@ class _Plan:
 
     def __init__(self, names: tuple[str, ...], static: dict[str, Any]):
         self.names = names  # knob order: hyperparameters, schedule, surface, then _TAIL
-        self.static = static  # never mutated: callers that change it take a copy
+        self.static = types.MappingProxyType(static)  # read-only: it is hashed once, here
         self._hash = hash((names, *static.items()))
         self._layout = None
         self._cuts = {}
@@ -571,8 +575,9 @@ def _resolve_numbers(
             raise KeyError(f"unknown clipping {clip_kind!r}; use 'value' or 'norm'")
     coeffs = surf.resolve_params(surface_params)
     start = np.asarray(surf.start if start is None else start, np.float32)
-    if start.shape != (2,):
+    if start.size != 2:
         raise ValueError(f"start must be one point (x, y), got an array of shape {start.shape}")
+    start = start.reshape(2)
     numbers = [
         *hp.values(),  # flags (True / False) count as 1.0 / 0.0
         *sched.values(),
@@ -580,7 +585,7 @@ def _resolve_numbers(
         float(noise),
         float(seed),
         clip_max,
-        lowest_minimum(surf, tuple(coeffs.items())),
+        lowest_minimum(surf, tuple(sorted(coeffs.items()))),
         float(tol),
         float(steps),
     ]

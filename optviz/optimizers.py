@@ -296,7 +296,7 @@ def _factors(hp, t):
 
 
 def _correct(moment, factor, on=1.0):
-    """Bias correction m/(1-βᵗ) when ``on`` is true (and t > 0), else the moment itself."""
+    """Bias correction m/(1-βᵗ) when ``on`` is true (and the factor > 0), else the moment."""
     safe = jnp.where(factor > 0, factor, 1.0)  # t = 0 or β = 1 edge cases
     return jnp.where(on > 0.5, moment / safe, moment)
 

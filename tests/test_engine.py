@@ -108,6 +108,36 @@ def test_a_path_that_leaves_the_window_is_cut_there():
 def test_start_must_be_one_point():
     with pytest.raises(ValueError, match="one point"):
         optviz.run("sgd", "quadratic", start=(1.0, 2.0, 3.0), steps=5)
+    row = optviz.run("sgd", "quadratic", start=[[1.0, 2.0]], steps=5)  # a (1, 2) row is a point
+    np.testing.assert_array_equal(row.xy, optviz.run("sgd", "quadratic", start=(1, 2), steps=5).xy)
+
+
+@pytest.mark.parametrize("schedule", optviz.SCHEDULES)
+def test_knob_values_line_up_with_their_names(schedule):
+    """The single-run program reads knob i from position i: names and values must agree."""
+    sched = {"kind": schedule, "warmup": 3.0, "total_steps": 80}  # extras in unusual order
+    for key, opt in optviz.OPTIMIZERS.items():
+        given = reversed(list(opt.defaults().items()))  # in reverse order, each value distinct
+        hparams = {n: v if isinstance(v, bool) else 100.0 + i for i, (n, v) in enumerate(given)}
+        plan, numbers, _, _, hp = engine._resolve_numbers(
+            key,
+            "quadratic",
+            None,
+            50,
+            hparams,
+            sched,
+            0.1,
+            3,
+            {"kind": "norm", "max": 2.0},
+            {"angle": 10.0},
+            0.01,
+        )
+        knobs = dict(zip(plan.names, numbers, strict=True))
+        assert [knobs[name] for name in hp] == list(hp.values())
+        assert knobs["schedule.warmup"] == 3.0 and knobs["schedule.total_steps"] == 80.0
+        assert knobs["surface.angle"] == 10.0 and knobs["surface.kappa"] == 20.0
+        assert (knobs["noise"], knobs["seed"], knobs["clip_max"]) == (0.1, 3.0, 2.0)
+        assert (knobs["tol"], knobs["steps"]) == (0.01, 50.0)
 
 
 @pytest.mark.parametrize(
@@ -131,8 +161,11 @@ def test_importing_optviz_asks_xla_for_sequential_order(given, expected):
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
     if given is not None:
         env["XLA_FLAGS"] = given
-    code = "import os, optviz; print(os.environ['XLA_FLAGS'])"
+    code = (
+        "import os, optviz; optviz.run('sgd', 'quadratic', steps=5); print(os.environ['XLA_FLAGS'])"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr  # XLA stops the process on a flag it does not know
     assert out.stdout.split() == expected
 
 
