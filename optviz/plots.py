@@ -58,7 +58,7 @@ DIVERGED_COLOR = "red"
 ISO_LINE_COLOR = "rgba(40, 40, 40, 0.28)"
 UIREVISION = "optviz"  # constant: a zoom survives reruns that rebuild the figure
 FRAME_MS = 40  # one animation frame at 1× speed
-SPEEDS = (("0.5×", 2 * FRAME_MS), ("1×", FRAME_MS), ("2×", FRAME_MS // 2))
+SPEEDS = (("0.5×", 2.0), ("1×", 1.0), ("2×", 0.5))  # label, frame duration in units of 1×
 CLICK_GRID = 25  # click targets per axis
 MARKER_POINTS = 61  # a path this long or shorter marks every step; longer ones are lines only
 MARGINS_NOTE = """Margins are as wide as plotly's auto-margin makes them anyway.
@@ -533,10 +533,19 @@ CONTROLS_MARGIN = 212
 """Bottom margin of an animated chart: x-axis title, the button row and the scrubber."""
 PRESENTER_CONTROLS_MARGIN = 250
 """The same in presenter mode (``presenter_style``: larger type, taller rows)."""
+STACKED_CONTROLS_MARGIN = CONTROLS_MARGIN + CONTROL_ROW_PX
+"""The same with the speeds on a row of their own (``_animation_controls(stacked=True)``)."""
 
 
 def _animation_controls(
-    steps: np.ndarray, plot_px: float, tr: Translate = str, row_px: int = CONTROL_ROW_PX
+    steps: np.ndarray,
+    plot_px: float,
+    tr: Translate = str,
+    row_px: int = CONTROL_ROW_PX,
+    *,
+    stacked: bool = False,
+    frame_ms: int = FRAME_MS,
+    counter: str = "step",
 ) -> tuple[list, list]:
     """(updatemenus, sliders): Play, Pause, speeds and a scrubber with one step per frame.
 
@@ -544,13 +553,19 @@ def _animation_controls(
     1024-pixel projector): Play/Pause on the left and the speeds on the right, then the
     scrubber across the whole width. Button widths are pixels but positions are fractions of
     the plot, so buttons and scrubber sharing one row overlapped once the plot was narrow.
+    A chart narrower still (a half-width column on a 1024-pixel screen: ~190 px of plot)
+    has no room for both groups side by side: ``stacked`` puts the speeds on a row of their
+    own, under Play/Pause (the chart's bottom margin is then ``STACKED_CONTROLS_MARGIN``).
 
     Args:
-        steps: The frames' step numbers.
+        steps: The frames' step numbers (the frames are named by them).
         plot_px: Height of the plotting area in pixels: the controls start 45 px below it
             (plotly places them in fractions of that height).
         tr: Translates the button labels.
         row_px: Height of the button row (larger type needs more).
+        stacked: Three rows: Play/Pause, the speeds, the scrubber.
+        frame_ms: Milliseconds per frame at 1×.
+        counter: What a frame is, shown before its number above the scrubber ("step 12").
     """
 
     def play(ms):
@@ -561,10 +576,12 @@ def _animation_controls(
     pause = [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]
     y = -45 / plot_px  # under the x-axis title
     common = dict(type="buttons", direction="left", showactive=False, yanchor="top", y=y)
+    rows = 2 if stacked else 1  # rows of buttons above the scrubber
+    speeds_y = y - row_px / plot_px if stacked else y  # the speeds' own row when stacked
     menus = [
         dict(
             buttons=[
-                dict(label=tr("▶ Play"), method="animate", args=play(FRAME_MS)),
+                dict(label=tr("▶ Play"), method="animate", args=play(frame_ms)),
                 dict(label=tr("❚❚ Pause"), method="animate", args=pause),
             ],
             x=0.0,
@@ -574,12 +591,15 @@ def _animation_controls(
             **common,
         ),
         dict(
-            buttons=[dict(label=lab, method="animate", args=play(ms)) for lab, ms in SPEEDS],
-            x=1.0,
-            xanchor="right",
+            buttons=[
+                dict(label=lab, method="animate", args=play(round(frame_ms * units)))
+                for lab, units in SPEEDS
+            ],
+            x=0.0 if stacked else 1.0,
+            xanchor="left" if stacked else "right",
             pad=dict(t=40),
             name="speed",
-            **common,
+            **{**common, "y": speeds_y},
         ),
     ]
     scrub = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}
@@ -590,8 +610,8 @@ def _animation_controls(
         len=1.0,
         y=y,
         yanchor="top",
-        pad=dict(t=40 + row_px, b=0),  # below the button row
-        currentvalue=dict(prefix=tr("step") + " ", visible=True, xanchor="right"),
+        pad=dict(t=40 + rows * row_px, b=0),  # below the button rows
+        currentvalue=dict(prefix=tr(counter) + " ", visible=True, xanchor="right"),
         transition=dict(duration=0),
         steps=[
             dict(method="animate", label=str(int(k)), args=[[str(int(k))], scrub]) for k in steps
@@ -773,6 +793,7 @@ def trajectory_figure(
     show_minima: bool = True,
     clickable: bool = True,
     title: str | None = None,
+    stacked_controls: bool = False,
     tr: Translate = str,
 ) -> go.Figure:
     """The animated overlay: paths on the surface, heads moving in the browser.
@@ -794,6 +815,8 @@ def trajectory_figure(
         show_minima: Mark the surface's known minima (★) and saddles (×).
         clickable: Add the invisible click grid (click-to-set-start with ``on_select``).
         title: Figure title, or None.
+        stacked_controls: The speeds on a row of their own under Play/Pause, for a narrow
+            chart (see ``_animation_controls``); the plot keeps its size, the figure grows.
         tr: Translates the figure's own words (see ``Translate``).
 
     Returns:
@@ -842,15 +865,16 @@ def trajectory_figure(
 
     xaxis, yaxis = _axes(surf.bounds)
     top = 60 if title else 30
+    extra_row = CONTROL_ROW_PX if animate and stacked_controls else 0  # the speeds' own row
     layout = dict(
-        height=height,
+        height=height + extra_row,
         images=[image],
         xaxis=xaxis,
         yaxis=yaxis,
         uirevision=UIREVISION,
         hovermode="closest",
         plot_bgcolor="white",
-        margin=dict(l=70, r=15, t=max(top, 45), b=CONTROLS_MARGIN if animate else 50),
+        margin=dict(l=70, r=15, t=max(top, 45), b=CONTROLS_MARGIN + extra_row if animate else 50),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
         meta={"click_trace": click_index, "heads_trace": heads_index},
     )
@@ -859,7 +883,7 @@ def trajectory_figure(
     frame_list = []
     if animate:
         plot_px = max(height - max(top, 45) - CONTROLS_MARGIN, 100)  # the plotting area
-        menus, sliders = _animation_controls(steps, plot_px, tr=tr)
+        menus, sliders = _animation_controls(steps, plot_px, tr=tr, stacked=stacked_controls)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         frame_list = [
             {

@@ -1668,14 +1668,18 @@ def map_image(hmap: HyperMap) -> dict:
     )
 
 
+HALVING_FRAME_MS = 1200  # one round of successive halving at 1×
+
+
 def halving_figure(
-    hmap: HyperMap, halving: Halving, height: int = 500, tr: plots.Translate = str
+    hmap: HyperMap, halving: Halving, height: int = 630, tr: plots.Translate = str
 ) -> go.Figure:
     """Successive halving over the map, one animation frame per round.
 
     Static: the map as a background image and every configuration as a faint dot. Animated
     (``redraw: False``, traces 1 and 2 only): the configurations alive in the round, coloured
-    by round, and the survivors ringed.
+    by round, and the survivors ringed. The controls are the other animations' (Play/Pause,
+    speeds, a scrubber over the rounds; stacked, for its narrow column), 1.2 s a round at 1×.
 
     Args:
         hmap: The map (background and ranges).
@@ -1736,52 +1740,13 @@ def halving_figure(
         for r in range(last + 1)
     ]
 
-    def go_to(name: str, ms: int) -> list:
-        opts = {"frame": {"duration": ms, "redraw": False}, "transition": {"duration": 0}}
-        return [[name] if name else None, {**opts, "mode": "immediate", "fromcurrent": True}]
-
-    menus = [
-        dict(
-            type="buttons",
-            direction="left",
-            showactive=False,
-            x=0.0,
-            y=-0.13,
-            xanchor="left",
-            yanchor="top",
-            buttons=[
-                dict(label=tr("▶ Play"), method="animate", args=go_to("", 1200)),
-                dict(
-                    label=tr("❚❚ Pause"),
-                    method="animate",
-                    args=[[None], {"mode": "immediate", "frame": {"duration": 0}}],
-                ),
-            ],
-        )
-    ]
-    slider = dict(
-        active=0,
-        x=0.25,
-        len=0.75,
-        y=-0.1,
-        yanchor="top",
-        currentvalue=dict(prefix=tr("round") + " ", visible=True, xanchor="right"),
-        steps=[
-            dict(
-                method="animate",
-                label=f"{r + 1}",
-                args=[[str(r + 1)], {"mode": "immediate", "frame": {"duration": 0}}],
-            )
-            for r in range(last + 1)
-        ],
+    rounds = np.arange(1, last + 2)  # the frames are named 1 … R
+    plot_px = height - 30 - plots.STACKED_CONTROLS_MARGIN  # the plotting area
+    menus, sliders = plots._animation_controls(
+        rounds, plot_px, tr, stacked=True, frame_ms=HALVING_FRAME_MS, counter="round"
     )
     layout = _map_layout(
-        hmap,
-        height,
-        tr,
-        images=[map_image(hmap)],
-        updatemenus=menus,
-        sliders=[slider],
+        hmap, height, tr, images=[map_image(hmap)], updatemenus=menus, sliders=sliders
     )
-    layout["margin"] = dict(l=60, r=20, t=30, b=120)
+    layout["margin"] = dict(l=60, r=20, t=30, b=plots.STACKED_CONTROLS_MARGIN)
     return plots.figure(data, layout, frames)

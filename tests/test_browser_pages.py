@@ -64,3 +64,37 @@ def test_a_click_on_a_chart_with_an_invisible_grid_lands(page, server_url, path,
         "f => window.location.href.includes(f + '=')", arg=field, timeout=120_000
     )
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+OVERLAPS = """() => {
+  const found = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const buttons = plot.querySelectorAll('g.updatemenu-button');
+    const boxes = [...buttons].map(b => b.getBoundingClientRect());
+    const rail = plot.querySelector('rect.slider-rail');
+    if (rail) boxes.push(rail.getBoundingClientRect());
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 1 && h > 1) found.push([i, j, Math.round(w), Math.round(h)]);
+      }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("path", ["playground", "sweeps", "sweeps?section=halving"])
+def test_animation_buttons_and_scrubber_never_overlap_on_a_1024_pixel_screen(
+    page, server_url, path, tmp_path
+):
+    """A projector's 1024 pixels leave a half-width chart ~190 px of plot: Play/Pause and the
+    speeds stack there instead of sitting side by side (they overlapped before)."""
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(f"{server_url}/{path}")
+    page.wait_for_selector(".js-plotly-plot g.updatemenu-button", timeout=180_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(tmp_path / "controls.png"), full_page=True)
+    assert page.evaluate(OVERLAPS) == []

@@ -285,6 +285,39 @@ def test_play_pause_speed_buttons_and_scrubber(quad_fig):
         assert s["args"][1]["frame"]["redraw"] is False
 
 
+def test_stacked_controls_put_the_speeds_on_their_own_row():
+    steps = np.arange(0, 11)
+    (play, speed), (slider,) = plots._animation_controls(steps, 300.0, stacked=True)
+    assert play["x"] == speed["x"] == 0.0 and play["xanchor"] == speed["xanchor"] == "left"
+    row = plots.CONTROL_ROW_PX / 300.0  # one button row, as a fraction of the plot
+    assert speed["y"] == pytest.approx(play["y"] - row)
+    assert slider["pad"]["t"] == 40 + 2 * plots.CONTROL_ROW_PX  # under both rows
+    side_by_side, _ = plots._animation_controls(steps, 300.0)
+    assert side_by_side[1]["x"] == 1.0 and side_by_side[1]["y"] == side_by_side[0]["y"]
+    assert plots.STACKED_CONTROLS_MARGIN == plots.CONTROLS_MARGIN + plots.CONTROL_ROW_PX
+
+
+def test_controls_pace_and_counter_follow_the_animation():
+    (play, speed), (slider,) = plots._animation_controls(
+        np.arange(1, 6), 300.0, frame_ms=1200, counter="round"
+    )
+    assert play["buttons"][0]["args"][1]["frame"]["duration"] == 1200
+    durations = {b["label"]: b["args"][1]["frame"]["duration"] for b in speed["buttons"]}
+    assert durations == {"0.5×": 2400, "1×": 1200, "2×": 600}
+    assert slider["currentvalue"]["prefix"] == "round "
+    assert [s["label"] for s in slider["steps"]] == ["1", "2", "3", "4", "5"]
+
+
+def test_stacked_trajectory_figure_keeps_its_plot_size(quad_runs):
+    runs, labels = quad_runs
+    side = plots.trajectory_figure("quadratic", runs, labels, height=500)
+    stacked = plots.trajectory_figure("quadratic", runs, labels, height=500, stacked_controls=True)
+    grow = plots.CONTROL_ROW_PX
+    assert stacked.layout.height == side.layout.height + grow
+    assert stacked.layout.margin.b == side.layout.margin.b + grow  # same plotting area
+    assert stacked.layout.updatemenus[1].x == 0.0
+
+
 def test_no_frames_draws_heads_at_the_end(quad_runs):
     runs, labels = quad_runs
     fig = plots.trajectory_figure("quadratic", runs, labels, frames=False, show_minima=False)

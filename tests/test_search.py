@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import optviz
-from optviz import engine, search
+from optviz import engine, plots, search
 from optviz.surfaces import get_surface, nearest_minimum
 from optviz.ui.i18n_zh import ZH
 
@@ -435,6 +435,14 @@ def test_halving_figure_animates_scatter_only():
     assert fig.layout.images[0].source.startswith("data:image/png;base64,")
     for frame, rnd in zip(fig.frames, result.rounds, strict=True):
         assert len(frame.data[0].x) == len(rnd.alive) and len(frame.data[1].x) == len(rnd.survivors)
+    # the other animations' controls, stacked for a narrow column, 1.2 s a round
+    (play, speed), (slider,) = fig.layout.updatemenus, fig.layout.sliders
+    assert play.buttons[0].args[1]["frame"]["duration"] == search.HALVING_FRAME_MS
+    assert [b.args[1]["frame"]["duration"] for b in speed.buttons] == [2400, 1200, 600]
+    assert speed.x == 0.0 and speed.y < play.y  # a row of their own
+    assert slider.currentvalue.prefix == "round "
+    assert [s.label for s in slider.steps] == [f.name for f in fig.frames]
+    assert fig.layout.margin.b == plots.STACKED_CONTROLS_MARGIN
 
 
 def test_other_figures_build():

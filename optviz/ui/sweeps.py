@@ -61,6 +61,7 @@ def replay_figure(settings: MapSettings, cell: tuple[int, int], label: str, lang
         clickable=False,
         height=520,
         max_frames=120,
+        stacked_controls=True,  # a half-width column: ~190 px of plot on a 1024-pixel screen
         tr=translator(lang),
     )
 
