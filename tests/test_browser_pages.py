@@ -85,12 +85,18 @@ OVERLAPS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", ["playground", "sweeps", "sweeps?section=halving"])
+ANIMATED = [p.url_path for p in PAGES if p.url_path != "gradient-check"]  # it has no Play
+
+
+@pytest.mark.parametrize(
+    "path", [*ANIMATED, "sweeps?section=halving", "playground?view=side", "playground?present=1"]
+)
 def test_animation_buttons_and_scrubber_never_overlap_on_a_1024_pixel_screen(
     page, server_url, path, tmp_path
 ):
     """A projector's 1024 pixels leave a half-width chart ~190 px of plot: Play/Pause and the
-    speeds stack there instead of sitting side by side (they overlapped before)."""
+    speeds stack there instead of sitting side by side (they overlapped before: the sweeps
+    replay, successive halving and the conditioning page's momentum path)."""
     page.set_viewport_size({"width": 1024, "height": 900})
     page.goto(f"{server_url}/{path}")
     page.wait_for_selector(".js-plotly-plot g.updatemenu-button", timeout=180_000)

@@ -880,6 +880,7 @@ def momentum_view(
         params,
         clickable=False,
         height=430,
+        stacked_controls=True,  # beside the rate map: half the page wide
         tr=tr,
     )
     return MomentumView(
