@@ -550,12 +550,14 @@ def _animation_controls(
     """(updatemenus, sliders): Play, Pause, speeds and a scrubber with one step per frame.
 
     Two rows under the plot, so nothing overlaps on a narrow chart (a half-width column, a
-    1024-pixel projector): Play/Pause on the left and the speeds on the right, then the
-    scrubber across the whole width. Button widths are pixels but positions are fractions of
-    the plot, so buttons and scrubber sharing one row overlapped once the plot was narrow.
+    1024-pixel projector): Play/Pause on the left and the speed menu (0.5×, 1×, 2×; it opens
+    upwards, over the axis, and starts playing at that speed) on the right, then the scrubber
+    across the whole width. Button widths are pixels but positions are fractions of the plot,
+    so buttons and scrubber sharing one row overlapped once the plot was narrow, and three
+    speed buttons beside Play/Pause needed ~300 px of plot (an 800-pixel screen has less).
     A chart narrower still (a half-width column on a 1024-pixel screen: ~190 px of plot)
-    has no room for both groups side by side: ``stacked`` puts the speeds on a row of their
-    own, under Play/Pause (the chart's bottom margin is then ``STACKED_CONTROLS_MARGIN``).
+    has no room for both side by side: ``stacked`` puts the speed menu on a row of its own,
+    under Play/Pause (the chart's bottom margin is then ``STACKED_CONTROLS_MARGIN``).
 
     Args:
         steps: The frames' step numbers (the frames are named by them).
@@ -563,7 +565,7 @@ def _animation_controls(
             (plotly places them in fractions of that height).
         tr: Translates the button labels.
         row_px: Height of the button row (larger type needs more).
-        stacked: Three rows: Play/Pause, the speeds, the scrubber.
+        stacked: Three rows: Play/Pause, the speed menu, the scrubber.
         frame_ms: Milliseconds per frame at 1×.
         counter: What a frame is, shown before its number above the scrubber ("step 12").
     """
@@ -595,11 +597,16 @@ def _animation_controls(
                 dict(label=lab, method="animate", args=play(round(frame_ms * units)))
                 for lab, units in SPEEDS
             ],
+            type="dropdown",
+            direction="up",
+            showactive=True,
+            active=1,
             x=0.0 if stacked else 1.0,
             xanchor="left" if stacked else "right",
+            yanchor="top",
+            y=speeds_y,
             pad=dict(t=40),
             name="speed",
-            **{**common, "y": speeds_y},
         ),
     ]
     scrub = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}

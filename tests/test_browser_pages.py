@@ -69,7 +69,7 @@ def test_a_click_on_a_chart_with_an_invisible_grid_lands(page, server_url, path,
 OVERLAPS = """() => {
   const found = [];
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
-    const buttons = plot.querySelectorAll('g.updatemenu-button');
+    const buttons = plot.querySelectorAll('g.updatemenu-button, g.updatemenu-header');
     const boxes = [...buttons].map(b => b.getBoundingClientRect());
     const rail = plot.querySelector('rect.slider-rail');
     if (rail) boxes.push(rail.getBoundingClientRect());
@@ -88,16 +88,19 @@ OVERLAPS = """() => {
 ANIMATED = [p.url_path for p in PAGES if p.url_path != "gradient-check"]  # it has no Play
 
 
+@pytest.mark.parametrize("width", [1024, 800])
 @pytest.mark.parametrize(
     "path", [*ANIMATED, "sweeps?section=halving", "playground?view=side", "playground?present=1"]
 )
-def test_animation_buttons_and_scrubber_never_overlap_on_a_1024_pixel_screen(
-    page, server_url, path, tmp_path
+def test_animation_buttons_and_scrubber_never_overlap_on_a_narrow_screen(
+    page, server_url, path, width, tmp_path
 ):
     """A projector's 1024 pixels leave a half-width chart ~190 px of plot: Play/Pause and the
-    speeds stack there instead of sitting side by side (they overlapped before: the sweeps
-    replay, successive halving and the conditioning page's momentum path)."""
-    page.set_viewport_size({"width": 1024, "height": 900})
+    speed menu stack there instead of sitting side by side (they overlapped before: the sweeps
+    replay, successive halving and the conditioning page's momentum path). At 800 pixels the
+    playground's chart has ~300 px: room for Play/Pause and the speed menu, not for three
+    speed buttons."""
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{server_url}/{path}")
     page.wait_for_selector(".js-plotly-plot g.updatemenu-button", timeout=180_000)
     page.wait_for_load_state("networkidle")

@@ -272,6 +272,8 @@ def test_play_pause_speed_buttons_and_scrubber(quad_fig):
         [None],
         {"mode": "immediate", "frame": {"duration": 0, "redraw": False}},
     ]
+    assert speed_menu["type"] == "dropdown" and speed_menu["direction"] == "up"  # over the axis
+    assert speed_menu["active"] == 1 and speed_menu["showactive"]  # shows "1×" until chosen
     buttons = speed_menu["buttons"]
     durations = {b["label"]: b["args"][1]["frame"]["duration"] for b in buttons}
     assert durations == {"0.5×": 80, "1×": 40, "2×": 20}
