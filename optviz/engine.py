@@ -355,9 +355,10 @@ def _scan_run(values, plan: _Plan):
     return _pack(_scan_run_impl(values[:2], knobs, **plan.static), plan.static["length"])
 
 
-@functools.lru_cache(maxsize=512)
 def _layout(names, optimizer, surface, schedule, clip, length):
     """Tree structure of ``_scan_run``'s result and, per leaf, where it sits in the matrix.
+
+    Computed once per ``_Plan`` (``_Plan.layout`` keeps it).
 
     Returns:
         ``(treedef, spans, bad_column)``. Each span is ``(first column, last column + 1,
@@ -427,11 +428,10 @@ def _call_run(plan: _Plan, start, numbers, steps: int):
     packed = np.asarray(_scan_run(values, plan))  # a view, no copy
     treedef, spans, bad_column = plan.layout()
     cuts = plan.cuts(steps)
-    bad = packed[: steps + 1, bad_column]
-    k = int(bad.argmax())  # the first bad point, if any is bad
-    if bad[k] == 0:
-        return jax.tree.unflatten(treedef, _cut(packed, cuts)), None, None
     out = jax.tree.unflatten(treedef, _cut(packed, cuts))
+    k = int(out["bad"].argmax())  # the first bad point, if any is bad
+    if out["bad"][k] == 0:
+        return out, None, None
     finite = np.isfinite(out["loss"][k]) and np.isfinite(out["xy"][k]).all()
     packed = packed.copy()  # the path ends at the last good point
     for a, b, per_point, _ in spans:

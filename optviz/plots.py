@@ -577,7 +577,6 @@ def _animation_controls(
 
     pause = [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]
     y = -45 / plot_px  # under the x-axis title
-    common = dict(type="buttons", direction="left", showactive=False, yanchor="top", y=y)
     rows = 2 if stacked else 1  # rows of buttons above the scrubber
     speeds_y = y - row_px / plot_px if stacked else y  # the speeds' own row when stacked
     menus = [
@@ -586,11 +585,15 @@ def _animation_controls(
                 dict(label=tr("▶ Play"), method="animate", args=play(frame_ms)),
                 dict(label=tr("❚❚ Pause"), method="animate", args=pause),
             ],
+            type="buttons",
+            direction="left",
+            showactive=False,
             x=0.0,
             xanchor="left",
+            yanchor="top",
+            y=y,
             pad=dict(t=40, r=10),
             name="playback",
-            **common,
         ),
         dict(
             buttons=[
