@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from optviz.ui import cached, i18n
+from optviz.ui import browser, cached, i18n
 from optviz.ui.nav import PAGES
 
 presenting = st.query_params.get("present") == "1"  # a projector: start with the sidebar closed
@@ -16,6 +16,7 @@ cached.enable_compile_cache()
 cached.warm_up()
 i18n.init_from_url()
 i18n.language_picker()
+browser.load_step_buttons()
 
 page = st.navigation(
     [

@@ -65,9 +65,16 @@ def to_html(fig: go.Figure) -> str:
         fig: A Plotly figure, e.g. ``optviz.plots.trajectory_figure(...)``.
 
     Returns:
-        A full HTML document with plotly.js inlined (about 5 MB); the animation waits for Play.
+        A full HTML document with plotly.js inlined (about 5 MB); the animation waits for Play,
+        and the step buttons (❚◀ ▶❚) work as in the app.
     """
-    return pio.to_html(fig, include_plotlyjs=True, full_html=True, auto_play=False)
+    return pio.to_html(
+        fig,
+        include_plotlyjs=True,
+        full_html=True,
+        auto_play=False,
+        post_script=plots.STEP_BUTTONS_JS,
+    )
 
 
 # ----------------------------------------------------------------------------- fonts

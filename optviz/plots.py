@@ -537,6 +537,39 @@ STACKED_CONTROLS_MARGIN = CONTROLS_MARGIN + CONTROL_ROW_PX
 """The same with the speeds on a row of their own (``_animation_controls(stacked=True)``)."""
 
 
+STEP_BUTTONS = {"step-back": ("❚◀", -1), "step-forward": ("▶❚", 1)}
+"""The two step buttons beside Play/Pause: plotly name -> (label, frames to move)."""
+STEP_BUTTONS_JS = """
+(() => {
+  // One frame back or forward on any optviz animation (the buttons named in STEP_BUTTONS).
+  // plotly.js can only animate to a named frame; the step buttons are "skip" buttons, and this
+  // listener, which runs before plotly's own click handler, points the clicked one at the
+  // frame before or after the current one.
+  if (window.optvizStepButtons) return;
+  window.optvizStepButtons = true;
+  const MOVES = __MOVES__;  // from STEP_BUTTONS
+  const STILL = {mode: "immediate", frame: {duration: 0, redraw: false}, transition: {duration: 0}};
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("g.updatemenu-button");
+    const opts = button && button.__data__;  // the button's options, as plotly drew them
+    const move = opts && MOVES[opts.name];
+    const plot = move && button.closest(".js-plotly-plot");
+    const slider = plot && plot._fullLayout && (plot._fullLayout.sliders || [])[0];
+    if (!slider || !slider.steps.length) return;
+    const names = slider.steps.map((s) => String(s.args[0][0]));
+    const current = plot._fullLayout._currentFrame;  // set by every animate, undefined at first
+    const here = current === undefined ? slider.active || 0 : names.indexOf(String(current));
+    const next = Math.min(Math.max(here + move, 0), names.length - 1);
+    opts.method = "animate";  // plotly reads method and args when it handles this click
+    opts.args = [[names[next]], STILL];
+  }, true);
+})();
+""".replace("__MOVES__", json.dumps({name: move for name, (_, move) in STEP_BUTTONS.items()}))
+"""The browser side of the step buttons: the app loads it on every page
+(``optviz.ui.browser``) and the HTML export puts it after the figure. Without it the step
+buttons do nothing ("skip")."""
+
+
 def _animation_controls(
     steps: np.ndarray,
     plot_px: float,
@@ -547,10 +580,12 @@ def _animation_controls(
     frame_ms: int = FRAME_MS,
     counter: str = "step",
 ) -> tuple[list, list]:
-    """(updatemenus, sliders): Play, Pause, speeds and a scrubber with one step per frame.
+    """(updatemenus, sliders): Play, Pause, a step back and forward, speeds and a scrubber.
 
     Two rows under the plot, so nothing overlaps on a narrow chart (a half-width column, a
-    1024-pixel projector): Play/Pause on the left and the speed menu (0.5×, 1×, 2×; it opens
+    1024-pixel projector): the player on the left (▶ ❚❚ ❚◀ ▶❚: play, pause, one frame back
+    and forward, made to step by ``STEP_BUTTONS_JS``; icons, so the row fits the ~230 px of
+    plot an 800-pixel screen leaves the playground) and the speed menu (0.5×, 1×, 2×; it opens
     upwards, over the axis, and starts playing at that speed) on the right, then the scrubber
     across the whole width. Button widths are pixels but positions are fractions of the plot,
     so buttons and scrubber sharing one row overlapped once the plot was narrow, and three
@@ -582,8 +617,12 @@ def _animation_controls(
     menus = [
         dict(
             buttons=[
-                dict(label=tr("▶ Play"), method="animate", args=play(frame_ms)),
-                dict(label=tr("❚❚ Pause"), method="animate", args=pause),
+                dict(label="▶", method="animate", args=play(frame_ms), name="play"),
+                dict(label="❚❚", method="animate", args=pause, name="pause"),
+                *[
+                    dict(label=label, method="skip", args=[], name=name)
+                    for name, (label, _) in STEP_BUTTONS.items()
+                ],
             ],
             type="buttons",
             direction="left",

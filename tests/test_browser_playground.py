@@ -1,7 +1,11 @@
 """The playground in a real browser: Plotly draws, sliders redraw, Play animates, a click moves
 the start, and a shared link reproduces the picture."""
 
+import re
+
 import pytest
+
+PLAY = re.compile("^▶$")  # the Play button: an icon, like ❚❚, ❚◀ and ▶❚
 
 pytestmark = pytest.mark.browser
 
@@ -123,12 +127,40 @@ def test_share_button_shows_the_link(page, server_url, tmp_path):
 
 def test_play_advances_frames(page, server_url):
     open_page(page, server_url)
-    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.locator(".updatemenu-button", has_text=PLAY).first.click()
     page.wait_for_function(
         "() => { const f = document.querySelector('.js-plotly-plot')._fullLayout._currentFrame;"
         " return f !== undefined && Number(f) > 20 }",
         timeout=WAIT,
     )
+
+
+CURRENT = "() => document.querySelector('.js-plotly-plot')._fullLayout._currentFrame"
+
+
+def test_step_buttons_move_one_frame_and_stop_a_playing_animation(page, server_url):
+    open_page(page, server_url)
+    chart = page.locator(CHART).first
+    forward = chart.locator(".updatemenu-button", has_text="▶❚")
+    back = chart.locator(".updatemenu-button", has_text="❚◀")
+    back.click()  # at the first frame: stays there
+    page.wait_for_function(f"({CURRENT})() === '0'", timeout=WAIT)
+    for frame in ("1", "2", "3"):
+        forward.click()
+        page.wait_for_function(f"({CURRENT})() === '{frame}'", timeout=WAIT)
+    back.click()
+    page.wait_for_function(f"({CURRENT})() === '2'", timeout=WAIT)
+    assert (
+        chart.locator(".slider-group > text.slider-label").first.text_content().strip() == "step 2"
+    )
+    chart.locator(".updatemenu-button", has_text=PLAY).first.click()
+    page.wait_for_function(f"Number(({CURRENT})()) > 10", timeout=WAIT)
+    forward.click()  # pauses one frame further on
+    page.wait_for_timeout(100)
+    stopped = page.evaluate(CURRENT)
+    page.wait_for_timeout(600)
+    assert page.evaluate(CURRENT) == stopped
+    assert 10 < int(stopped) < 100
 
 
 def test_click_moves_the_start_point(page, server_url):

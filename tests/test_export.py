@@ -13,6 +13,8 @@ from PIL import Image, ImageChops
 import optviz
 from optviz import export, plots
 
+PLAY = re.compile("^▶$")  # the Play button: an icon, like ❚❚, ❚◀ and ▶❚
+
 STEPS = 20
 START = (-5.0, -2.0)
 
@@ -159,8 +161,12 @@ def test_html_plays_offline_in_chromium(runs, tmp_path, page):
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     current = "document.querySelector('.js-plotly-plot')._fullLayout._currentFrame"
     assert page.evaluate(current) in (None, "", "0")
-    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.locator(".updatemenu-button", has_text="▶❚").first.click()  # the step script is in
+    page.wait_for_function(f"{current} === '1'", timeout=30_000)
+    page.locator(".updatemenu-button", has_text=PLAY).first.click()
     page.wait_for_function(f"{current} === '{STEPS}'", timeout=30_000)
+    page.locator(".updatemenu-button", has_text="❚◀").first.click()
+    page.wait_for_function(f"{current} === '{STEPS - 1}'", timeout=30_000)
     assert all(url.startswith("file:") for url in requests)
 
 

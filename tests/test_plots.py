@@ -257,7 +257,15 @@ def test_frame_steps_helper():
 def test_play_pause_speed_buttons_and_scrubber(quad_fig):
     spec = json.loads(quad_fig.to_json())["layout"]  # exactly what the browser receives
     play_menu, speed_menu = spec["updatemenus"]
-    play, pause = play_menu["buttons"]
+    play, pause, back, forward = play_menu["buttons"]
+    assert [b["label"] for b in play_menu["buttons"]] == ["▶", "❚❚", "❚◀", "▶❚"]  # icons fit
+    assert (back["label"], back["name"], forward["label"], forward["name"]) == (
+        "❚◀",
+        "step-back",
+        "▶❚",
+        "step-forward",
+    )
+    assert back["method"] == forward["method"] == "skip"  # STEP_BUTTONS_JS makes them step
     assert play["method"] == pause["method"] == "animate"
     assert play["args"] == [
         None,
@@ -285,6 +293,14 @@ def test_play_pause_speed_buttons_and_scrubber(quad_fig):
     for s, f in zip(slider["steps"], quad_fig.frames, strict=True):
         assert s["method"] == "animate" and s["args"][0] == [f.name]
         assert s["args"][1]["frame"]["redraw"] is False
+
+
+def test_the_step_script_knows_every_step_button():
+    """The browser script reads its moves from STEP_BUTTONS, so the two cannot disagree."""
+    script = plots.STEP_BUTTONS_JS
+    moves = json.loads(script.split("const MOVES = ")[1].split(";")[0])
+    assert moves == {"step-back": -1, "step-forward": 1}
+    assert "__MOVES__" not in script and "window.optvizStepButtons" in script
 
 
 def test_stacked_controls_put_the_speeds_on_their_own_row():
@@ -533,7 +549,7 @@ def test_small_multiples_one_image_per_panel_and_shared_frames(quad_runs):
         (fig.frames[0].data[i].x[0], fig.frames[-1].data[i].x[0]) for i in range(3)
     ]  # every head moves between the first and the last frame
     assert all(a != b for a, b in moved)
-    assert fig.layout.updatemenus[0].buttons[0].label.endswith("Play")
+    assert [b.name for b in fig.layout.updatemenus[0].buttons][:2] == ["play", "pause"]
     assert len(fig.layout.sliders[0].steps) == len(fig.frames)
 
 
@@ -671,7 +687,7 @@ def test_playback_keeps_the_surface_and_moves_the_heads(browser, tmp_path):
         assert page.evaluate(f"{image}.length") == 1
         assert page.evaluate(f"{image}[0].getAttribute('href')").startswith("data:image/png")
         assert len(iso_before) > 10 and sum(map(len, iso_before)) > 2000
-        page.get_by_text("Play").first.click()
+        page.get_by_text("▶", exact=True).first.click()
         page.wait_for_function(
             "document.querySelector('.js-plotly-plot')._fullLayout._currentFrame === '100'",
             timeout=20_000,

@@ -567,7 +567,7 @@ def test_figures_speak_chinese_with_a_translator():
         "Momentum",
     ]
     assert english["curve"].data[1].name == "random search (mean, exact)"
-    assert english["halving"].layout.updatemenus[0].buttons[0].label == "▶ Play"
+    assert english["halving"].layout.updatemenus[0].buttons[0].label == "▶"  # no words
     assert list(english["share rings"].data[0].y[:2]) == [
         "global minimum (0, 0)",
         "local minima, ring 1",

@@ -1194,8 +1194,6 @@ ZH: dict[str, str] = {
     "last point": "最后一点",
     "minimum": "极小值点",
     "saddle": "鞍点",
-    "▶ Play": "▶ 播放",
-    "❚❚ Pause": "❚❚ 暂停",
     "start here": "从这里出发",
     # parameter names on the sliders ("lr η" reads "学习率 η")
     "lr": "学习率",
