@@ -51,10 +51,13 @@ jax.config.update("jax_cpu_enable_async_dispatch", False)
 # hands some of them to other threads. For programs this small each hand-off costs more than
 # the work: the compiled call of a 500-step Newton run took 155 µs instead of 57, and small
 # changes to a run's program (one input vector instead of two) added ~90 µs the same way.
-# Sequential order has no such cliff. XLA reads XLA_FLAGS once, at the first computation
-# (same caveat as above).
-_SEQUENTIAL = "--xla_cpu_enable_concurrency_optimized_scheduler=false"
-if "xla_cpu_enable_concurrency_optimized_scheduler" not in os.environ.get("XLA_FLAGS", ""):
+# The memory-optimised order (one operation after another) has no such cliff. It is asked for
+# unless the user chose a scheduler (the flag, or the deprecated
+# --xla_cpu_enable_concurrency_optimized_scheduler). XLA reads XLA_FLAGS once, at the first
+# computation (same caveat as above), and stops the process on a flag it does not know.
+_SEQUENTIAL = "--xla_cpu_scheduler_type=CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED"
+_SCHEDULER_FLAGS = ("xla_cpu_scheduler_type", "xla_cpu_enable_concurrency_optimized_scheduler")
+if not any(flag in os.environ.get("XLA_FLAGS", "") for flag in _SCHEDULER_FLAGS):
     os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {_SEQUENTIAL}".strip()
 
 STEP_BUCKETS = (25, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000)

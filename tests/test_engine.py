@@ -140,18 +140,19 @@ def test_knob_values_line_up_with_their_names(schedule):
         assert (knobs["tol"], knobs["steps"]) == (0.01, 50.0)
 
 
+SEQUENTIAL = "--xla_cpu_scheduler_type=CPU_SCHEDULER_TYPE_MEMORY_OPTIMIZED"
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        (None, ["--xla_cpu_enable_concurrency_optimized_scheduler=false"]),
-        (
-            "--xla_cpu_enable_fast_math=false",
-            [
-                "--xla_cpu_enable_fast_math=false",
-                "--xla_cpu_enable_concurrency_optimized_scheduler=false",
-            ],
+        (None, [SEQUENTIAL]),
+        ("--xla_cpu_enable_fast_math=false", ["--xla_cpu_enable_fast_math=false", SEQUENTIAL]),
+        (  # a user's own choice of a scheduler wins
+            "--xla_cpu_scheduler_type=CPU_SCHEDULER_TYPE_CONCURRENCY_OPTIMIZED",
+            ["--xla_cpu_scheduler_type=CPU_SCHEDULER_TYPE_CONCURRENCY_OPTIMIZED"],
         ),
-        (  # a user's own choice of the same flag wins
+        (  # also by the deprecated flag
             "--xla_cpu_enable_concurrency_optimized_scheduler=true",
             ["--xla_cpu_enable_concurrency_optimized_scheduler=true"],
         ),
