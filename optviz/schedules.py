@@ -30,6 +30,7 @@ triangular cycle, which starts at its bottom.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 
 import jax
@@ -76,9 +77,14 @@ class Schedule:
     latex: str
     description: str
 
+    @functools.cached_property
+    def _default_values(self) -> tuple[tuple[str, float], ...]:
+        """(name, default) of every parameter, computed once."""
+        return tuple((p.name, p.default) for p in self.params)
+
     def default_params(self) -> dict[str, float]:
-        """Returns the default value of every schedule parameter."""
-        return {p.name: p.default for p in self.params}
+        """Returns the default value of every schedule parameter (a new dict each call)."""
+        return dict(self._default_values)
 
 
 # ----------------------------------------------------------------------------- the schedules

@@ -11,6 +11,7 @@ slider never recompiles.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Mapping
 
@@ -77,9 +78,14 @@ class Surface:
     saddles: tuple[tuple[float, float], ...] = ()
     params: tuple[Param, ...] = ()
 
+    @functools.cached_property
+    def _default_values(self) -> tuple[tuple[str, float], ...]:
+        """(name, default) of every parameter, computed once."""
+        return tuple((p.name, p.default) for p in self.params)
+
     def default_params(self) -> dict[str, float]:
-        """Returns the default value of every surface parameter."""
-        return {p.name: p.default for p in self.params}
+        """Returns the default value of every surface parameter (a new dict each call)."""
+        return dict(self._default_values)
 
     def resolve_params(self, values: Mapping[str, float] | None = None) -> dict[str, float]:
         """Merges ``values`` over the defaults; unknown names raise ``KeyError``."""

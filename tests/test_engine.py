@@ -1,6 +1,7 @@
 """The engine: d2l's printed results, divergence, noise, clipping, schedules, the vectorised
 runners against single runs, and the promise that slider moves never recompile."""
 
+import dataclasses
 import logging
 import os
 import subprocess
@@ -110,6 +111,38 @@ def test_start_must_be_one_point():
         optviz.run("sgd", "quadratic", start=(1.0, 2.0, 3.0), steps=5)
     row = optviz.run("sgd", "quadratic", start=[[1.0, 2.0]], steps=5)  # a (1, 2) row is a point
     np.testing.assert_array_equal(row.xy, optviz.run("sgd", "quadratic", start=(1, 2), steps=5).xy)
+    with pytest.raises(ValueError):  # two characters are not two numbers
+        optviz.run("sgd", "quadratic", start="12", steps=5)
+    with pytest.raises(ValueError, match="one point"):
+        optviz.run("sgd", "quadratic", start=[[1.0, 2.0], [3.0, 4.0]], steps=5)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        (0.1, -2.5),
+        [0.1, -2.5],
+        np.array([0.1, -2.5]),
+        np.array([0.1, -2.5], np.float32),
+        np.array([[0.1, -2.5]]),
+        np.array([[0.1], [-2.5]]),
+        (np.float32(0.1), np.int64(-2) - 0.5),
+    ],
+)
+def test_every_form_of_one_point_starts_the_same_run(given):
+    """A pair of numbers takes a fast path, anything else goes through numpy: same run."""
+    expected = optviz.run("adam", "quadratic", start=np.float32([0.1, -2.5]), steps=30)
+    tr = optviz.run("adam", "quadratic", start=given, steps=30)
+    np.testing.assert_array_equal(tr.xy, expected.xy)
+    assert tr.xy[0].tolist() == np.float32([0.1, -2.5]).tolist()
+
+
+def test_a_run_fills_every_field_of_its_trajectory():
+    """``run`` fills the instance without the dataclass's __init__: the fields must match."""
+    tr = optviz.run("adam", "quadratic", steps=10)
+    assert set(vars(tr)) == {f.name for f in dataclasses.fields(optviz.Trajectory)}
+    again = dataclasses.replace(tr, diverged_at=None)  # goes through __init__
+    assert all(getattr(again, name) is value for name, value in vars(tr).items())
 
 
 @pytest.mark.parametrize("schedule", optviz.SCHEDULES)
