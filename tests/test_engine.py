@@ -117,6 +117,16 @@ def test_start_must_be_one_point():
         optviz.run("sgd", "quadratic", start=[[1.0, 2.0], [3.0, 4.0]], steps=5)
 
 
+def test_a_run_that_goes_bad_only_after_its_last_step_is_whole():
+    """Runs are compiled for a bucket of steps (25 here); going bad in the steps past the
+    asked-for 20 must not cut the 20 (the compiled run flags any bad point in the bucket)."""
+    kw = dict(start=(-5, -2), hparams={"lr": 0.524})  # x₂ grows ×1.096 a step
+    assert optviz.run("sgd", "quadratic", steps=25, **kw).diverged_at == 22
+    short = optviz.run("sgd", "quadratic", steps=20, **kw)
+    assert short.diverged_at is None and short.diverged_reason is None
+    assert np.isfinite(short.xy).all() and short.xy.shape == (21, 2)
+
+
 @pytest.mark.parametrize(
     "given",
     [
