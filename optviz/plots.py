@@ -1288,6 +1288,39 @@ def race_table(
     return rows
 
 
+def race_table_markdown(rows: Sequence[Mapping], tr: Translate = str) -> str:
+    """The race table as a Markdown table: names on the left, numbers on the right, "—" for none.
+
+    Markdown, not a data grid: the playground is the landing page, and a grid's scripts (about
+    1.6 MB, loaded and run before the race chart could draw) made the first chart ~0.8 s later
+    (bench/app_latency.py). Four rows need no sorting or scrolling.
+
+    Args:
+        rows: Rows of ``race_table`` (or any dicts with the same keys, in the same order).
+        tr: Translates the column names and the optimizer names.
+
+    Returns:
+        GitHub-flavoured Markdown; floats to 3 significant digits.
+    """
+    if not rows:
+        return ""
+    columns = list(rows[0])
+
+    def cell(column: str, value) -> str:
+        if value is None:
+            return "—"
+        if column == "optimizer":
+            return tr(str(value)).replace("|", "\\|")
+        return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+    lines = [
+        "| " + " | ".join(tr(c) for c in columns) + " |",
+        "|" + "|".join(":--" if c == "optimizer" else "--:" for c in columns) + "|",
+        *("| " + " | ".join(cell(c, row[c]) for c in columns) + " |" for row in rows),
+    ]
+    return "\n".join(lines)
+
+
 def state_figure(traj: Trajectory, names: Sequence[str], tr: Translate = str) -> go.Figure:
     """Optimizer state over time: one panel per state entry, a line per coordinate.
 

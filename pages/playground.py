@@ -226,7 +226,7 @@ def race_panel() -> None:
     with table_col:
         st.markdown(t("**Race table**"))
         rows = cached.race_rows(race)
-        st.dataframe(cached.race_table(race, lang()), hide_index=True, placeholder="—")
+        st.markdown(cached.race_table(race, lang()))
         for row in rows:
             if row["diverged at"] is not None:
                 message = t("{name} diverged at step {k}.")

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
@@ -71,3 +72,29 @@ def open_tab(at: AppTest, label: str) -> AppTest:
             at.session_state[key] = label
             return at.run()
     raise AssertionError(f"no tab {label!r}")
+
+
+def _cell(text: str):
+    """A Markdown table cell as a value: "—" is None, then an int, a float or the text."""
+    text = text.strip().replace("\\|", "|")
+    if text == "—":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def markdown_tables(at: AppTest) -> list[list[dict]]:
+    """Every Markdown table on the page, each as a list of row dicts (header → value)."""
+    tables = []
+    for element in at.markdown:
+        lines = [line for line in element.value.splitlines() if line.startswith("|")]
+        if len(lines) < 2 or not set(lines[1]) <= set("|:- "):
+            continue
+        split = [[c for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+        header = [c.strip() for c in split[0]]
+        tables.append([dict(zip(header, map(_cell, row), strict=True)) for row in split[2:]])
+    return tables

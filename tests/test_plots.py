@@ -640,6 +640,22 @@ def test_race_table_agrees_with_the_trajectories(quad_runs):
     assert rows[2]["steps to tolerance"] is None  # the diverged one never does
 
 
+def test_race_table_as_markdown():
+    rows = [
+        {"optimizer": "SGD", "final loss": 0.0440123, "steps to tolerance": None},
+        {"optimizer": "A|B", "final loss": 8.1e-05, "steps to tolerance": 58},
+    ]
+    zh = {"SGD": "梯度下降", "final loss": "最终损失"}.get
+    text = plots.race_table_markdown(rows, lambda s: zh(s) or s)
+    assert text.splitlines() == [
+        "| optimizer | 最终损失 | steps to tolerance |",
+        "|:--|--:|--:|",  # names left, numbers right
+        "| 梯度下降 | 0.044 | — |",  # 3 significant digits; none reads —
+        "| A\\|B | 8.1e-05 | 58 |",  # a | in a name would split the cell
+    ]
+    assert plots.race_table_markdown([]) == ""
+
+
 def test_race_table_without_known_minima_and_with_params():
     tr = optviz.run("adam", "monkey_saddle", steps=20)
     (row,) = plots.race_table("monkey_saddle", [tr], ["adam"])

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-import pandas  # noqa: F401  (imported here, once, before any session's script runs; see below)
-import pyarrow as pa
+# pandas is imported here, once, before any session's script runs: plotly peeks at
+# sys.modules["pandas"] without the import lock and, while another session's thread was still
+# importing it (st.dataframe imports it lazily), failed with "partially initialized module
+# 'pandas'" (bench/load.py).
+import pandas  # noqa: F401
 import streamlit as st
 
 import optviz
@@ -143,21 +146,10 @@ def race_rows(race: Race, tol: float = 1e-3) -> list[dict]:
     return plots.race_table(surface, trajectories(race), labels, dict(race.surface_params), tol)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=KEYS)
-def race_table(race: Race, lang: str = "en"):
-    """The race table as an Arrow table in the reader's language (shared, never mutate it).
-
-    ``st.dataframe`` serialises an Arrow table as it is; from a list of dicts it builds a
-    pandas DataFrame and converts it on every rerun (a quarter of a slider move's server time).
-    pyarrow imports pandas lazily; this module imports it up front, because plotly peeks at
-    ``sys.modules["pandas"]`` without the import lock and, while another session's thread was
-    still importing it, failed with "partially initialized module 'pandas'" (bench/load.py).
-    """
-    tr = translator(lang)
-    rows = race_rows(race)
-    return pa.Table.from_pylist(
-        [{tr(k): tr(v) if k == "optimizer" else v for k, v in row.items()} for row in rows]
-    )
+@st.cache_data(max_entries=256, show_spinner=False, hash_funcs=KEYS)
+def race_table(race: Race, lang: str = "en") -> str:
+    """The race table as Markdown in the reader's language (``plots.race_table_markdown``)."""
+    return plots.race_table_markdown(race_rows(race), translator(lang))
 
 
 @st.cache_resource(show_spinner="Compiling the optimizers once for this server…")
