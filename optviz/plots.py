@@ -25,6 +25,7 @@ import functools
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import jax
@@ -552,13 +553,14 @@ STEP_BUTTONS_JS = """
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("g.updatemenu-button");
     const opts = button && button.__data__;  // the button's options, as plotly drew them
-    const move = opts && MOVES[opts.name];
+    const move = opts && Object.hasOwn(MOVES, opts.name) && MOVES[opts.name];
     const plot = move && button.closest(".js-plotly-plot");
     const slider = plot && plot._fullLayout && (plot._fullLayout.sliders || [])[0];
     if (!slider || !slider.steps.length) return;
     const names = slider.steps.map((s) => String(s.args[0][0]));
     const current = plot._fullLayout._currentFrame;  // set by every animate, undefined at first
-    const here = current === undefined ? slider.active || 0 : names.indexOf(String(current));
+    let here = current === undefined ? -1 : names.indexOf(String(current));
+    if (here < 0) here = slider.active || 0;  // not yet animated, or a frame it does not know
     const next = Math.min(Math.max(here + move, 0), names.length - 1);
     opts.method = "animate";  // plotly reads method and args when it handles this click
     opts.args = [[names[next]], STILL];
@@ -598,7 +600,7 @@ def _animation_controls(
         steps: The frames' step numbers (the frames are named by them).
         plot_px: Height of the plotting area in pixels: the controls start 45 px below it
             (plotly places them in fractions of that height).
-        tr: Translates the button labels.
+        tr: Translates the counter (the buttons are icons).
         row_px: Height of the button row (larger type needs more).
         stacked: Three rows: Play/Pause, the speed menu, the scrubber.
         frame_ms: Milliseconds per frame at 1×.
@@ -1288,6 +1290,10 @@ def race_table(
     return rows
 
 
+MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>$|~#]")
+"""Characters that Markdown (or Streamlit's: ``$`` starts LaTeX) would read as markup."""
+
+
 def race_table_markdown(rows: Sequence[Mapping], tr: Translate = str) -> str:
     """The race table as a Markdown table: names on the left, numbers on the right, "—" for none.
 
@@ -1309,9 +1315,9 @@ def race_table_markdown(rows: Sequence[Mapping], tr: Translate = str) -> str:
     def cell(column: str, value) -> str:
         if value is None:
             return "—"
-        if column == "optimizer":
-            return tr(str(value)).replace("|", "\\|")
-        return f"{value:.3g}" if isinstance(value, float) else str(value)
+        if column == "optimizer":  # Markdown's special characters stay literal
+            return MARKDOWN_SPECIAL.sub(r"\\\g<0>", tr(str(value)))
+        return f"{value:.3g}" if isinstance(value, float | np.floating) else str(value)
 
     lines = [
         "| " + " | ".join(tr(c) for c in columns) + " |",

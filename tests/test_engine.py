@@ -9,6 +9,7 @@ import sys
 
 import jax
 import numpy as np
+import pandas as pd
 import pytest
 
 import optviz
@@ -113,6 +114,10 @@ def test_start_must_be_one_point():
     np.testing.assert_array_equal(row.xy, optviz.run("sgd", "quadratic", start=(1, 2), steps=5).xy)
     with pytest.raises(ValueError):  # two characters are not two numbers
         optviz.run("sgd", "quadratic", start="12", steps=5)
+    with pytest.raises(ValueError, match="one point"):  # nor two bytes
+        optviz.run("sgd", "quadratic", start=b"12", steps=5)
+    with pytest.raises(TypeError):  # a mapping's keys are not a point
+        optviz.run("sgd", "quadratic", start={0: 3.0, 1: 4.0}, steps=5)
     with pytest.raises(ValueError, match="one point"):
         optviz.run("sgd", "quadratic", start=[[1.0, 2.0], [3.0, 4.0]], steps=5)
 
@@ -137,6 +142,7 @@ def test_a_run_that_goes_bad_only_after_its_last_step_is_whole():
         np.array([[0.1, -2.5]]),
         np.array([[0.1], [-2.5]]),
         (np.float32(0.1), np.int64(-2) - 0.5),
+        pd.DataFrame([[0.1, -2.5]], columns=["x", "y"]),  # its values, not its column labels
     ],
 )
 def test_every_form_of_one_point_starts_the_same_run(given):

@@ -8,7 +8,7 @@ Step :math:`t` (counted from 1) of a run, in the notes' notation and in ``Trajec
     \text{state after step } t \;(\texttt{state[name][t]}).
 
 The figure of :func:`inside_figure` is ONE Plotly figure with subplots and shared frames, so a
-single ▶ Play button and a single scrubber drive every panel: (a) the path on the surface with
+single ▶ (play) button and a single scrubber drive every panel: (a) the path on the surface with
 arrows at :math:`x_{t-1}` for :math:`-g_t`, the momentum direction (if the optimizer keeps one)
 and the actual update :math:`\Delta x_t`; (b) the internal state per coordinate; (c) the
 per-coordinate effective learning rate; (d) for the Adam family the bias-correction factors
