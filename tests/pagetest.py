@@ -94,7 +94,7 @@ def markdown_tables(at: AppTest) -> list[list[dict]]:
         lines = [line for line in element.value.splitlines() if line.startswith("|")]
         if len(lines) < 2 or not set(lines[1]) <= set("|:- "):
             continue
-        split = [[c for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+        split = [re.split(r"(?<!\\)\|", line)[1:-1] for line in lines]  # cells between the bars
         header = [c.strip() for c in split[0]]
         tables.append([dict(zip(header, map(_cell, row), strict=True)) for row in split[2:]])
     return tables

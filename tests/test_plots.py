@@ -654,9 +654,8 @@ def test_race_table_as_markdown():
         "| A\\|B | 8.1e-05 | 58 |",  # a | in a name would split the cell
     ]
     assert plots.race_table_markdown([]) == ""
-    (escaped,) = plots.race_table_markdown([{"optimizer": "$x$ *a_b* [c](d) #1 \\"}]).splitlines()[
-        2:
-    ]
+    name = "$x$ *a_b* [c](d) #1 \\"
+    (escaped,) = plots.race_table_markdown([{"optimizer": name}]).splitlines()[2:]
     assert escaped == r"| \$x\$ \*a\_b\* \[c\](d) \#1 \\ |"  # read as text, not as markup
     (single,) = plots.race_table_markdown([{"loss": np.float32(0.12345)}]).splitlines()[2:]
     assert single == "| 0.123 |"
