@@ -11,6 +11,8 @@ Run: ``python bench/app_latency.py`` (needs Debian's chromium at /usr/bin/chromi
 - in Chromium against ``streamlit run`` on 127.0.0.1: page load → first chart (cold server,
   then the median and range of 7 loads against the warm server, each in a new browser context),
   and slider move → chart repainted, median of 12;
+- the same two browser numbers for ``bench/floor_app.py`` (one slider, a three-point chart):
+  the floor that Streamlit and plotly.js set on this machine, whatever the playground does;
 - process RSS over 300 reruns (memory must stay flat with ``runner.postScriptGC=false``).
 """
 
@@ -32,6 +34,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from optviz.ui import cached  # noqa: E402
 
 APP = str(ROOT / "app.py")
+FLOOR_APP = "bench/floor_app.py"  # Streamlit + plotly.js alone, measured the same way
 WARM_LOADS = 7  # page loads against the warm server
 LRS = [0.002, 0.003, 0.004, 0.005, 0.006, 0.007, 0.008, 0.01, 0.012, 0.015]
 
@@ -91,15 +94,22 @@ def rss_over_reruns(n: int = 300) -> tuple[float, float]:
     return first, proc.memory_info().rss / 2**20
 
 
-def browser_numbers() -> dict[str, float]:
-    """Load → chart (cold, warm) and slider → repaint, in Chromium against a real server."""
+def browser_numbers(app: str = "app.py", moves: int = 12) -> dict[str, float]:
+    """Load → chart (cold, warm) and slider → repaint, in Chromium against a real server.
+
+    Args:
+        app: The Streamlit script, relative to the repository (``bench/floor_app.py`` for
+            the floor); its slider carries the playground's learning-rate label and moves the
+            second trace of its first chart.
+        moves: Slider moves to time (alternately left and right).
+    """
     import subprocess
 
     from playwright.sync_api import sync_playwright
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", app, "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -124,7 +134,7 @@ def browser_numbers() -> dict[str, float]:
             out["load → chart, warm server, slowest (s)"] = max(loads[1:])
             slider = page.get_by_role("slider", name="lr $\\eta$").first
             times = []
-            for i in range(12):
+            for i in range(moves):
                 page.evaluate(
                     "() => { window.__x = JSON.stringify(Array.from("
                     "document.querySelector('.js-plotly-plot')._fullData[1].x)) }"
@@ -133,8 +143,9 @@ def browser_numbers() -> dict[str, float]:
                 t = time.perf_counter()
                 page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
                 page.wait_for_function(
-                    "() => JSON.stringify(Array.from(document.querySelector('.js-plotly-plot')"
-                    "._fullData[1].x)) !== window.__x",
+                    "() => { const g = document.querySelector('.js-plotly-plot');"
+                    " return g && g._fullData && g._fullData[1] &&"
+                    " JSON.stringify(Array.from(g._fullData[1].x)) !== window.__x }",
                     timeout=60_000,
                 )
                 times.append((time.perf_counter() - t) * 1e3)
@@ -156,6 +167,9 @@ def main():
     print(f"RSS after 50 reruns {first:.0f} MiB, after 300 {last:.0f} MiB")
     for label, value in browser_numbers().items():
         print(f"{label}: {value:.2f}")
+    print("floor: Streamlit + plotly.js alone (bench/floor_app.py: one slider, a 3-point chart)")
+    for label, value in browser_numbers(FLOOR_APP).items():
+        print(f"  floor {label}: {value:.2f}")
 
 
 if __name__ == "__main__":

@@ -269,3 +269,22 @@ def test_leaving_and_coming_back_keeps_the_settings():
     assert not at.exception, at.exception
     assert [r["optimizer"] for r in table(at)] == ["SGD", "Adam"]
     assert at.session_state[P + "adam.lr"] == 0.02
+
+
+def test_latency_floor_page_moves_its_chart_with_the_slider():
+    """bench/floor_app.py, the floor beside bench/app_latency.py's numbers, does what it claims."""
+    from streamlit.testing.v1 import AppTest
+
+    floor = Path(APP).parent / "bench" / "floor_app.py"
+    at = AppTest.from_file(str(floor), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    (slider,) = at.select_slider
+    assert slider.label == "lr $\\eta$"  # the label bench/app_latency.py looks for
+
+    def second_x():
+        (chart,) = at.get("plotly_chart")
+        return json.loads(chart.proto.spec)["data"][1]["x"]
+
+    before = second_x()
+    slider.set_value(0.1).run()
+    assert second_x() != before and second_x()[0] == 0.1
