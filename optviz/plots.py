@@ -555,12 +555,16 @@ STEP_BUTTONS_JS = """
     const opts = button && button.__data__;  // the button's options, as plotly drew them
     const move = opts && Object.hasOwn(MOVES, opts.name) && MOVES[opts.name];
     const plot = move && button.closest(".js-plotly-plot");
-    const slider = plot && plot._fullLayout && (plot._fullLayout.sliders || [])[0];
-    if (!slider || !slider.steps.length) return;
-    const names = slider.steps.map((s) => String(s.args[0][0]));
+    const frames = plot && plot._transitionData ? plot._transitionData._frames || [] : [];
+    if (!frames.length) return;
+    const names = frames.map((f) => String(f.name));  // every frame, in order
     const current = plot._fullLayout._currentFrame;  // set by every animate, undefined at first
     let here = current === undefined ? -1 : names.indexOf(String(current));
-    if (here < 0) here = slider.active || 0;  // not yet animated, or a frame it does not know
+    if (here < 0) {  // not yet animated: where the scrubber stands
+      const slider = (plot._fullLayout.sliders || [])[0];
+      const stop = slider && slider.steps[slider.active || 0];
+      here = Math.max(stop ? names.indexOf(String(stop.args[0][0])) : 0, 0);
+    }
     const next = Math.min(Math.max(here + move, 0), names.length - 1);
     opts.method = "animate";  // plotly reads method and args when it handles this click
     opts.args = [[names[next]], STILL];
@@ -572,6 +576,75 @@ STEP_BUTTONS_JS = """
 buttons do nothing ("skip")."""
 
 
+SCRUBBER_STOPS = 25
+"""Most gaps between the scrubber's stops. plotly.js measures and draws every stop's label
+twice each time a chart is drawn (~0.3 ms a stop here), and Streamlit draws the chart afresh on
+every slider move: with a stop per frame (up to 150) the scrubber was a fifth of the
+playground's redraw. The step buttons still reach every frame."""
+
+
+def scrubber_stops(steps: np.ndarray) -> np.ndarray:
+    """The frames the scrubber stops at: at most ``SCRUBBER_STOPS`` + 1, evenly spread.
+
+    Args:
+        steps: The frames' numbers, in order.
+
+    Returns:
+        The numbers of the frames it stops at, first and last included.
+    """
+    steps = np.asarray(steps)
+    count = min(len(steps), SCRUBBER_STOPS + 1)
+    picks = np.unique(np.round(np.linspace(0, len(steps) - 1, count)).astype(int))
+    return steps[picks]
+
+
+def frame_counter(
+    steps: Sequence[int],
+    corner: tuple[float, float],
+    tr: Translate = str,
+    word: str = "step",
+    *,
+    joiner: str = " ",
+    start: int = 0,
+    **refs,
+) -> tuple[dict, list[dict]]:
+    """The frame's number in the plot's top-right corner ("step 12"), updated by every frame.
+
+    A text trace, so the animation moves it with the heads (``redraw: False``) and it reads
+    the same in every frame whether Play, the step buttons or the scrubber got there; it sits
+    inside the corner, white-edged over the surface, and needs the axes' fixed ranges.
+
+    Args:
+        steps: The frames' numbers, in order.
+        corner: ``(x, y)`` of the plot's top-right corner, in the axes' units.
+        tr: Translates ``word``.
+        word: What a frame is ("step", "round", "day t").
+        joiner: Between the word and the number (" = " for "t = 12").
+        start: Index of the frame shown before Play.
+        **refs: ``xaxis``/``yaxis`` of a subplot.
+
+    Returns:
+        ``(trace, updates)``: the trace, and its update for each frame (same order as
+        ``steps``).
+    """
+    texts = [f"{tr(word)}{joiner}{int(k)}" for k in steps]
+    trace = dict(
+        type="scatter",
+        x=[corner[0]],
+        y=[corner[1]],
+        mode="text",
+        text=[texts[start]],
+        textposition="bottom left",
+        textfont=dict(size=14, color="#222", shadow="auto"),  # white edge over the surface
+        cliponaxis=False,
+        hoverinfo="skip",
+        name="frame-counter",
+        showlegend=False,
+        **refs,
+    )
+    return trace, [{"text": [text]} for text in texts]
+
+
 def _animation_controls(
     steps: np.ndarray,
     plot_px: float,
@@ -580,7 +653,6 @@ def _animation_controls(
     *,
     stacked: bool = False,
     frame_ms: int = FRAME_MS,
-    counter: str = "step",
 ) -> tuple[list, list]:
     """(updatemenus, sliders): Play, Pause, a step back and forward, speeds and a scrubber.
 
@@ -596,6 +668,10 @@ def _animation_controls(
     has no room for both side by side: ``stacked`` puts the speed menu on a row of its own,
     under Play/Pause (the chart's bottom margin is then ``STACKED_CONTROLS_MARGIN``).
 
+    The scrubber stops at ``scrubber_stops(steps)`` (at most ``SCRUBBER_STOPS`` + 1 frames,
+    evenly spread, first and last included) and shows no value of its own: the step buttons
+    reach every frame, and the frame's number is ``frame_counter``'s, in the plot.
+
     Args:
         steps: The frames' step numbers (the frames are named by them).
         plot_px: Height of the plotting area in pixels: the controls start 45 px below it
@@ -604,7 +680,6 @@ def _animation_controls(
         row_px: Height of the button row (larger type needs more).
         stacked: Three rows: Play/Pause, the speed menu, the scrubber.
         frame_ms: Milliseconds per frame at 1×.
-        counter: What a frame is, shown before its number above the scrubber ("step 12").
     """
 
     def play(ms):
@@ -662,10 +737,11 @@ def _animation_controls(
         y=y,
         yanchor="top",
         pad=dict(t=40 + rows * row_px, b=0),  # below the button rows
-        currentvalue=dict(prefix=tr(counter) + " ", visible=True, xanchor="right"),
+        currentvalue=dict(visible=False),  # the frame counter shows the step (frame_counter)
         transition=dict(duration=0),
         steps=[
-            dict(method="animate", label=str(int(k)), args=[[str(int(k))], scrub]) for k in steps
+            dict(method="animate", label=str(int(k)), args=[[str(int(k))], scrub])
+            for k in scrubber_stops(steps)
         ],
     )
     return menus, [slider]
@@ -850,9 +926,9 @@ def trajectory_figure(
     """The animated overlay: paths on the surface, heads moving in the browser.
 
     Trace order: iso-lines, one faint path per run, [diverged ✕ marks], [known minima and
-    saddles], [click grid], heads. ``fig.layout.meta`` says where the last two are:
-    ``{"click_trace": i or None, "heads_trace": j}``. Frames are named by their step and
-    update only the heads trace.
+    saddles], [click grid], heads, [frame counter, when animated]. ``fig.layout.meta`` says
+    where the click grid and the heads are: ``{"click_trace": i or None, "heads_trace": j}``.
+    Frames are named by their step and update only the heads and the counter.
 
     Args:
         surface: The surface the runs used (key or ``Surface``).
@@ -936,11 +1012,14 @@ def trajectory_figure(
         plot_px = max(height - max(top, 45) - CONTROLS_MARGIN, 100)  # the plotting area
         menus, sliders = _animation_controls(steps, plot_px, tr=tr, stacked=stacked_controls)
         layout["updatemenus"], layout["sliders"] = menus, sliders
+        (_, x1), (_, y1) = surf.bounds
+        counter, counts = frame_counter(steps, (x1, y1), tr)
+        data.append(counter)
         frame_list = [
             {
                 "name": str(int(k)),
-                "data": [{"x": _as_list(hx[f]), "y": _as_list(hy[f])}],
-                "traces": [heads_index],
+                "data": [{"x": _as_list(hx[f]), "y": _as_list(hy[f])}, counts[f]],
+                "traces": [heads_index, heads_index + 1],
             }
             for f, k in enumerate(steps)
         ]
@@ -964,7 +1043,8 @@ def small_multiples(
 
     Each panel has its own background image (one layout image per axis pair), iso-lines, path,
     [diverged ✕ mark], [known minima/saddles] and head, in that order. ``fig.layout.meta``
-    holds ``{"heads_traces": [...]}``; every frame updates exactly those traces.
+    holds ``{"heads_traces": [...]}``; every frame updates exactly those traces and the frame
+    counter (the last trace, in the top-right panel).
 
     Args:
         surface: The surface the runs used.
@@ -1055,14 +1135,27 @@ def small_multiples(
         plot_px = height_per_row * rows - 95  # the plotting area: height - t - b
         menus, sliders = _animation_controls(steps, plot_px, tr=tr)
         layout["updatemenus"], layout["sliders"] = menus, sliders
+        corner = fig.get_subplot(1, cols)  # the top-right panel
+        (_, x1), (_, y1) = surf.bounds
+        counter, counts = frame_counter(
+            steps,
+            (x1, y1),
+            tr,
+            xaxis=corner.xaxis.plotly_name.replace("axis", ""),
+            yaxis=corner.yaxis.plotly_name.replace("axis", ""),
+        )
+        data.append(counter)
         frame_list = [
             {
                 "name": str(int(k)),
                 "data": [
-                    {"x": _as_list(hx[f, i : i + 1]), "y": _as_list(hy[f, i : i + 1])}
-                    for i in range(count)
+                    *(
+                        {"x": _as_list(hx[f, i : i + 1]), "y": _as_list(hy[f, i : i + 1])}
+                        for i in range(count)
+                    ),
+                    counts[f],
                 ],
-                "traces": heads,
+                "traces": [*heads, len(data) - 1],
             }
             for f, k in enumerate(steps)
         ]
@@ -1445,7 +1538,9 @@ def presenter_style(fig: go.Figure, *, font_size: int = 22, line_width: float = 
     for trace in big.data:
         if trace.type != "scatter" or trace.name == "click-grid":
             continue
-        if trace.name == "iso-lines":
+        if trace.name == "frame-counter":
+            trace.textfont.size = font_size
+        elif trace.name == "iso-lines":
             trace.line.width = max(1.5, line_width / 3)
         elif trace.mode and "lines" in trace.mode:
             trace.line.width = line_width

@@ -1677,9 +1677,10 @@ def halving_figure(
     """Successive halving over the map, one animation frame per round.
 
     Static: the map as a background image and every configuration as a faint dot. Animated
-    (``redraw: False``, traces 1 and 2 only): the configurations alive in the round, coloured
-    by round, and the survivors ringed. The controls are the other animations' (Play/Pause,
-    speeds, a scrubber over the rounds; stacked, for its narrow column), 1.2 s a round at 1×.
+    (``redraw: False``, traces 1 and 2 and the round counter): the configurations alive in the
+    round, coloured by round, and the survivors ringed. The controls are the other animations'
+    (Play/Pause, speeds, a scrubber over the rounds; stacked, for its narrow column), 1.2 s a
+    round at 1×; "round k" in the map's top-right corner.
 
     Args:
         hmap: The map (background and ranges).
@@ -1743,10 +1744,16 @@ def halving_figure(
     rounds = np.arange(1, last + 2)  # the frames are named 1 … R
     plot_px = height - 30 - plots.STACKED_CONTROLS_MARGIN  # the plotting area
     menus, sliders = plots._animation_controls(
-        rounds, plot_px, tr, stacked=True, frame_ms=HALVING_FRAME_MS, counter="round"
+        rounds, plot_px, tr, stacked=True, frame_ms=HALVING_FRAME_MS
     )
     layout = _map_layout(
         hmap, height, tr, images=[map_image(hmap)], updatemenus=menus, sliders=sliders
     )
     layout["margin"] = dict(l=60, r=20, t=30, b=plots.STACKED_CONTROLS_MARGIN)
+    corner = (layout["xaxis"]["range"][1], layout["yaxis"]["range"][1])
+    counter, counts = plots.frame_counter(rounds, corner, tr, "round")
+    data.append(counter)
+    for frame, count in zip(frames, counts, strict=True):
+        frame["data"].append(count)
+        frame["traces"].append(len(data) - 1)
     return plots.figure(data, layout, frames)

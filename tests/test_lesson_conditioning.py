@@ -237,7 +237,10 @@ def test_figures():
     assert len(fig.layout.images) == 2
     assert {t.type for t in fig.data} == {"scatter"}
     heads = fig.layout.meta["heads_traces"]
-    assert all(list(f.traces) == heads for f in fig.frames)
+    counter = len(fig.data) - 1  # "step k", in the last panel's corner
+    assert fig.data[counter].name == "frame-counter" and fig.data[counter].xaxis == "x2"
+    assert all(list(f.traces) == [*heads, counter] for f in fig.frames)
+    assert [f.data[-1].text for f in fig.frames] == [(f"step {f.name}",) for f in fig.frames]
     momentum = cn.momentum_view(20, 0, 0.4, 0.5)
     heat = momentum.map.data[0]
     assert heat.type == "heatmap" and not momentum.map.frames  # static

@@ -11,7 +11,7 @@ from pagetest import open_page
 from streamlit.testing.v1 import AppTest
 
 import optviz
-from optviz import OPTIMIZERS, SURFACES
+from optviz import OPTIMIZERS, SURFACES, plots
 from optviz.lessons import inside
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,10 +140,14 @@ def test_one_scrubber_drives_every_panel(runs, key):
     frames = fig["frames"]
     assert [f["name"] for f in frames] == [str(t) for t in range(1, STEPS + 1)]
     assert len(fig["layout"]["sliders"]) == 1  # one scrubber
-    assert len(fig["layout"]["sliders"][0]["steps"]) == STEPS
+    stops = [int(s["label"]) for s in fig["layout"]["sliders"][0]["steps"]]
+    assert stops == plots.scrubber_stops(np.arange(1, STEPS + 1)).tolist()
+    counter = fig["data"][animated[-1]]
+    assert counter["name"] == "frame-counter" and counter["text"] == ["step t = 1"]
     for frame in frames:
         assert frame["traces"] == animated
         assert len(frame["data"]) == len(animated)
+        assert frame["data"][-1]["text"] == [f"step t = {frame['name']}"]
         assert "layout" not in frame  # no annotations in frames
     arrows = [d for d in fig["data"] if d.get("marker", {}).get("angleref") == "previous"]
     assert len(arrows) == (3 if key in inside.MOMENTUM_STATE else 2)

@@ -205,11 +205,12 @@ def test_cloud_figure_animates_one_trace_with_64_heads():
     view = noise.flat_sharp_view(DEFAULT_K, DEFAULT_LR, DEFAULT_SIGMA1, DEFAULT_STEPS)
     fig = view.cloud
     heads = fig.layout.meta["heads_trace"]
-    assert heads == len(fig.data) - 1
+    assert heads == len(fig.data) - 2 and fig.data[-1].name == "frame-counter"
     assert 2 <= len(fig.frames) <= noise.MAX_FRAMES
     for frame in fig.frames:
-        assert list(frame.traces) == [heads]
+        assert list(frame.traces) == [heads, heads + 1]  # the 64 heads and "step k"
         assert len(frame.data[0].x) == noise.SEEDS
+        assert frame.data[1].text == (f"step {frame.name}",)
     assert {t.type for t in fig.data} == {"scatter"}  # no contour/heatmap when animated
     assert fig.layout.images and fig.layout.xaxis.autorange is False
 

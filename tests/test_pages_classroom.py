@@ -23,7 +23,8 @@ PLOTLY_CODE = re.compile(r"%\{[^}]*\}|<[^>]*>")  # placeholders and HTML tags in
 
 
 def shown_texts(spec: dict) -> list[str]:
-    """Texts a reader sees in a Plotly figure: legend names, hover text, buttons, titles."""
+    """Texts a reader sees in a Plotly figure: legend names, hover text (and the frame counter's
+    text), buttons, titles."""
     out = []
     for trace in spec.get("data", []):
         if trace.get("showlegend", True) is not False and trace.get("type") != "heatmap":
@@ -42,8 +43,6 @@ def shown_texts(spec: dict) -> list[str]:
     out += [a.get("text") for a in layout.get("annotations", [])]
     for menu in layout.get("updatemenus", []):
         out += [b.get("label") for b in menu.get("buttons", [])]
-    for slider in layout.get("sliders", []):
-        out.append((slider.get("currentvalue") or {}).get("prefix"))
     return [PLOTLY_CODE.sub(" ", t) for t in out if isinstance(t, str)]
 
 

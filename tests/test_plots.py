@@ -173,6 +173,7 @@ def test_overlay_traces_in_documented_order(quad_runs, quad_fig):
         "known minima / saddles",
         "click-grid",
         "heads",
+        "frame-counter",
     ]
     assert all(isinstance(t, go.Scatter) for t in quad_fig.data)  # no contour, no heatmap
     assert quad_fig.data[0].mode == "lines" and quad_fig.data[0].showlegend is False
@@ -233,8 +234,9 @@ def test_frames_sample_steps_and_move_only_the_heads(quad_runs, quad_fig):
     assert steps[0] == 0 and steps[-1] == 300 and steps == sorted(set(steps))
     heads = quad_fig.layout.meta["heads_trace"]
     for frame in frames:
-        assert list(frame.traces) == [heads] and len(frame.data) == 1
+        assert list(frame.traces) == [heads, heads + 1] and len(frame.data) == 2
         k = int(frame.name)
+        assert list(frame.data[1].text) == [f"step {k}"]  # the frame counter
         for i, tr in enumerate(runs):
             j = min(k, tr.last_valid)  # finished or diverged runs wait at their last point
             assert frame.data[0].x[i] == pytest.approx(float(tr.xy[j, 0]), abs=1e-4)
@@ -288,11 +290,34 @@ def test_play_pause_speed_buttons_and_scrubber(quad_fig):
     assert all(b["args"][1]["frame"]["redraw"] is False for b in buttons)
     assert all(b["method"] == "animate" and b["args"][0] is None for b in buttons)
     (slider,) = spec["sliders"]
-    assert slider["currentvalue"]["prefix"] == "step "
-    assert [s["label"] for s in slider["steps"]] == [f.name for f in quad_fig.frames]
-    for s, f in zip(slider["steps"], quad_fig.frames, strict=True):
-        assert s["method"] == "animate" and s["args"][0] == [f.name]
+    assert slider["currentvalue"]["visible"] is False  # the frame counter shows the step
+    names = [f.name for f in quad_fig.frames]
+    stops = [s["label"] for s in slider["steps"]]
+    assert stops == [str(k) for k in plots.scrubber_stops(np.array(names, int))]
+    for s in slider["steps"]:
+        assert s["method"] == "animate" and s["args"][0] == [s["label"]]
         assert s["args"][1]["frame"]["redraw"] is False
+
+
+def test_the_scrubber_stops_at_a_few_evenly_spread_frames():
+    assert plots.scrubber_stops(np.arange(5)).tolist() == [0, 1, 2, 3, 4]  # few: every frame
+    steps = plots.frame_steps(500, 150)
+    stops = plots.scrubber_stops(steps)
+    assert len(stops) == plots.SCRUBBER_STOPS + 1 and (stops[0], stops[-1]) == (0, 500)
+    assert set(stops) <= set(steps) and (np.diff(stops) > 0).all()
+    gaps = np.diff(np.searchsorted(steps, stops))  # frames between stops: even
+    assert gaps.max() - gaps.min() <= 1
+
+
+def test_frame_counter_sits_in_the_corner_and_counts_every_frame():
+    counter, updates = plots.frame_counter([1, 2, 5], (3.0, 4.0), str.upper, "day t", joiner=" = ")
+    assert (counter["x"], counter["y"], counter["mode"]) == ([3.0], [4.0], "text")
+    assert counter["textposition"] == "bottom left" and counter["cliponaxis"] is False
+    assert counter["name"] == "frame-counter" and counter["hoverinfo"] == "skip"
+    assert counter["text"] == ["DAY T = 1"]
+    assert updates == [{"text": ["DAY T = 1"]}, {"text": ["DAY T = 2"]}, {"text": ["DAY T = 5"]}]
+    start, _ = plots.frame_counter([1, 2, 5], (0, 0), start=-1, xaxis="x2", yaxis="y2")
+    assert start["text"] == ["step 5"] and (start["xaxis"], start["yaxis"]) == ("x2", "y2")
 
 
 def test_the_step_script_knows_every_step_button():
@@ -315,14 +340,11 @@ def test_stacked_controls_put_the_speeds_on_their_own_row():
     assert plots.STACKED_CONTROLS_MARGIN == plots.CONTROLS_MARGIN + plots.CONTROL_ROW_PX
 
 
-def test_controls_pace_and_counter_follow_the_animation():
-    (play, speed), (slider,) = plots._animation_controls(
-        np.arange(1, 6), 300.0, frame_ms=1200, counter="round"
-    )
+def test_controls_pace_follows_the_animation():
+    (play, speed), (slider,) = plots._animation_controls(np.arange(1, 6), 300.0, frame_ms=1200)
     assert play["buttons"][0]["args"][1]["frame"]["duration"] == 1200
     durations = {b["label"]: b["args"][1]["frame"]["duration"] for b in speed["buttons"]}
     assert durations == {"0.5×": 2400, "1×": 1200, "2×": 600}
-    assert slider["currentvalue"]["prefix"] == "round "
     assert [s["label"] for s in slider["steps"]] == ["1", "2", "3", "4", "5"]
 
 
@@ -537,12 +559,17 @@ def test_small_multiples_one_image_per_panel_and_shared_frames(quad_runs):
         assert tuple(xaxis.range) == (x0, x1) and tuple(yaxis.range) == (y0, y1)
         assert xaxis.showgrid is False
         kinds = [t.name for t in fig.data if (t.xaxis, t.yaxis) == (xref, yref)]
+        kinds = [name for name in kinds if name != "frame-counter"]
         assert kinds[0] == "iso-lines" and kinds[-1].endswith("(head)")
+    counter = fig.data[-1]  # one counter, in the top-right panel
+    assert counter.name == "frame-counter" and (counter.xaxis, counter.yaxis) == refs[1]
+    assert (counter.x[0], counter.y[0]) == (x1, y1)
     assert 2 <= len(fig.frames) <= 40 and fig.frames[0].name == "0" and fig.frames[-1].name == "300"
     for frame in fig.frames:
-        assert list(frame.traces) == heads and len(frame.data) == 3
+        assert list(frame.traces) == [*heads, len(fig.data) - 1] and len(frame.data) == 4
         k = int(frame.name)
-        for d, tr in zip(frame.data, runs[:3], strict=True):
+        assert list(frame.data[3].text) == [f"step {k}"]
+        for d, tr in zip(frame.data[:3], runs[:3], strict=True):
             j = min(k, tr.last_valid)
             assert (d.x[0], d.y[0]) == pytest.approx(tuple(tr.xy[j].astype(float)), abs=1e-4)
     moved = [
@@ -550,7 +577,8 @@ def test_small_multiples_one_image_per_panel_and_shared_frames(quad_runs):
     ]  # every head moves between the first and the last frame
     assert all(a != b for a, b in moved)
     assert [b.name for b in fig.layout.updatemenus[0].buttons][:2] == ["play", "pause"]
-    assert len(fig.layout.sliders[0].steps) == len(fig.frames)
+    stops = [int(step.label) for step in fig.layout.sliders[0].steps]
+    assert stops == plots.scrubber_stops([int(f.name) for f in fig.frames]).tolist()
 
 
 # ----------------------------------------------------------------------------- 3D, loss, state
@@ -697,7 +725,8 @@ def test_playback_keeps_the_surface_and_moves_the_heads(browser, tmp_path):
     path = tmp_path / "fig.html"
     fig.write_html(path, include_plotlyjs=True, auto_play=False)
     traces = "document.querySelectorAll('.scatterlayer .trace')"
-    head = f"{traces}[{len(fig.data) - 1}].querySelector('.point').getAttribute('transform')"
+    head = f"{traces}[{len(fig.data) - 2}].querySelector('.point').getAttribute('transform')"
+    counter = f"{traces}[{len(fig.data) - 1}].textContent"
     image = "document.querySelectorAll('.layer-subplot .imagelayer image')"
     iso = f"Array.from({traces}[0].querySelectorAll('.js-line')).map(e => e.getAttribute('d'))"
     page = browser.new_page()
@@ -705,6 +734,7 @@ def test_playback_keeps_the_surface_and_moves_the_heads(browser, tmp_path):
         page.goto(path.as_uri())
         page.wait_for_selector(".js-plotly-plot .main-svg")
         head_before, iso_before = page.evaluate(head), page.evaluate(iso)
+        assert page.evaluate(counter) == "step 0"
         assert page.evaluate(f"{image}.length") == 1
         assert page.evaluate(f"{image}[0].getAttribute('href')").startswith("data:image/png")
         assert len(iso_before) > 10 and sum(map(len, iso_before)) > 2000
@@ -714,6 +744,7 @@ def test_playback_keeps_the_surface_and_moves_the_heads(browser, tmp_path):
             timeout=20_000,
         )
         assert page.evaluate(head) != head_before
+        assert page.evaluate(counter) == "step 100"  # the counter moved with the frames
         assert page.evaluate(f"{image}.length") == 1
         assert page.evaluate(iso) == iso_before
     finally:

@@ -430,7 +430,7 @@ def test_halving_figure_animates_scatter_only():
     result = search.halving_on_map(hmap, 16)
     fig = search.halving_figure(hmap, result)
     assert len(fig.frames) == len(result.rounds) == 5
-    assert all(f.traces == (1, 2) for f in fig.frames)
+    assert all(f.traces == (1, 2, 3) for f in fig.frames)  # dots, survivors, round counter
     assert all(t.type == "scatter" for t in fig.data)  # a heatmap would vanish (plotly #4491)
     assert fig.layout.images[0].source.startswith("data:image/png;base64,")
     for frame, rnd in zip(fig.frames, result.rounds, strict=True):
@@ -440,8 +440,9 @@ def test_halving_figure_animates_scatter_only():
     assert play.buttons[0].args[1]["frame"]["duration"] == search.HALVING_FRAME_MS
     assert [b.args[1]["frame"]["duration"] for b in speed.buttons] == [2400, 1200, 600]
     assert speed.x == 0.0 and speed.y < play.y  # a row of their own
-    assert slider.currentvalue.prefix == "round "
-    assert [s.label for s in slider.steps] == [f.name for f in fig.frames]
+    assert [s.label for s in slider.steps] == [f.name for f in fig.frames]  # 5 rounds: all
+    assert fig.data[3].name == "frame-counter" and fig.data[3].text == ("round 1",)
+    assert [f.data[2].text for f in fig.frames] == [(f"round {r}",) for r in range(1, 6)]
     assert fig.layout.margin.b == plots.STACKED_CONTROLS_MARGIN
 
 

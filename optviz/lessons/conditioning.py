@@ -435,14 +435,20 @@ def panels_figure(
         layout["updatemenus"], layout["sliders"] = plots._animation_controls(
             steps, max(height - 50 - plots.CONTROLS_MARGIN, 100), tr=tr
         )
+        (_, x1), (_, y1) = panels[-1].surface.bounds  # the counter in the last panel's corner
+        counter, counts = plots.frame_counter(steps, (x1, y1), tr, **refs)
+        data.append(counter)
         frames = [
             {
                 "name": str(int(k)),
                 "data": [
-                    {"x": plots._as_list(h[f, :, 0]), "y": plots._as_list(h[f, :, 1])}
-                    for h in heads
+                    *(
+                        {"x": plots._as_list(h[f, :, 0]), "y": plots._as_list(h[f, :, 1])}
+                        for h in heads
+                    ),
+                    counts[f],
                 ],
-                "traces": heads_traces,
+                "traces": [*heads_traces, len(data) - 1],
             }
             for f, k in enumerate(steps)
         ]

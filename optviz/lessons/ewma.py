@@ -257,8 +257,13 @@ def ewma_figure(
     plot_px = height - 60 - plots.CONTROLS_MARGIN  # the plotting area
     menus, sliders = plots._animation_controls(np.asarray(frame_days), plot_px, tr=tr)
     menus[0]["buttons"][0]["args"][1]["frame"]["duration"] = 80  # a day is worth a look
-    sliders[0]["currentvalue"]["prefix"] = tr("day t") + " = "
-    sliders[0]["active"] = day - 1
+    stops = plots.scrubber_stops(np.asarray(frame_days))
+    sliders[0]["active"] = int(np.searchsorted(stops, day, side="right")) - 1  # at or before
+    counter, counts = plots.frame_counter(
+        frame_days, (n + 1, hi), tr, "day t", joiner=" = ", start=day - 1
+    )
+    data.append(counter)
+    animated.append(len(data) - 1)
     frames = []
     for k in frame_days:
         fx, fy = _shade(k, beta, lo, hi)
@@ -268,6 +273,7 @@ def ewma_figure(
         update.append(
             {"x": [k] * len(head_values), "y": [round(float(v[k - 1]), 3) for v in head_values]}
         )
+        update.append(counts[k - 1])
         frames.append({"name": str(k), "data": update, "traces": animated})
     layout = dict(
         height=height,

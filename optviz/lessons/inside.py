@@ -503,8 +503,11 @@ def inside_figure(
     for annotation in layout.get("annotations", []):
         annotation["font"] = dict(size=13)
     menus, sliders = plots._animation_controls(frame_t, plot_px, tr=tr)
-    sliders[0]["currentvalue"]["prefix"] = step_t + " = "
     layout["updatemenus"], layout["sliders"] = menus, sliders
+    (_, x1), (_, y1) = surf.bounds  # the counter in the surface's corner
+    counter, counts = plots.frame_counter(frame_t, (x1, y1), word=step_t, joiner=" = ")
+    data.append(counter)
+    animated.append(len(data) - 1)
     frames = []
     for t in frame_t:
         t = int(t)
@@ -516,6 +519,7 @@ def inside_figure(
         for panel, (lo, hi) in zip(panels, marker_ranges, strict=True):
             dots = _dots(traj, panel, t)
             update += [{"x": [t, t], "y": [lo, hi]}, {"x": [t] * len(dots), "y": dots}]
+        update.append(counts[len(frames)])
         frames.append({"name": str(t), "data": update, "traces": animated})
     return plots.figure(data, layout, frames)
 

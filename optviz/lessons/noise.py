@@ -434,13 +434,17 @@ def cloud_figure(
     if total > 0:
         plot_px = max(height - top - plots.CONTROLS_MARGIN, 100)  # the plotting area
         layout["updatemenus"], layout["sliders"] = plots._animation_controls(steps, plot_px, tr=tr)
+        (_, x1), (_, y1) = surf.bounds
+        counter, counts = plots.frame_counter(steps, (x1, y1), tr)
+        data.append(counter)
         frames = [
             {
                 "name": str(int(k)),
                 "data": [
-                    {"x": plots._as_list(heads[f, :, 0]), "y": plots._as_list(heads[f, :, 1])}
+                    {"x": plots._as_list(heads[f, :, 0]), "y": plots._as_list(heads[f, :, 1])},
+                    counts[f],
                 ],
-                "traces": [heads_index],
+                "traces": [heads_index, len(data) - 1],
             }
             for f, k in enumerate(steps)
         ]
