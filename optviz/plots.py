@@ -555,16 +555,15 @@ STEP_BUTTONS_JS = """
     const opts = button && button.__data__;  // the button's options, as plotly drew them
     const move = opts && Object.hasOwn(MOVES, opts.name) && MOVES[opts.name];
     const plot = move && button.closest(".js-plotly-plot");
+    const slider = plot && plot._fullLayout && (plot._fullLayout.sliders || [])[0];
     const frames = plot && plot._transitionData ? plot._transitionData._frames || [] : [];
-    if (!frames.length) return;
-    const names = frames.map((f) => String(f.name));  // every frame, in order
+    const stops = slider ? slider.steps.map((s) => String(s.args[0][0])) : [];
+    const names = frames.length ? frames.map((f) => String(f.name)) : stops;  // every frame
+    if (!names.length) return;
     const current = plot._fullLayout._currentFrame;  // set by every animate, undefined at first
     let here = current === undefined ? -1 : names.indexOf(String(current));
-    if (here < 0) {  // not yet animated: where the scrubber stands
-      const slider = (plot._fullLayout.sliders || [])[0];
-      const stop = slider && slider.steps[slider.active || 0];
-      here = Math.max(stop ? names.indexOf(String(stop.args[0][0])) : 0, 0);
-    }
+    if (here < 0 && slider) here = names.indexOf(stops[slider.active || 0]);  // the scrubber's
+    if (here < 0) here = 0;
     const next = Math.min(Math.max(here + move, 0), names.length - 1);
     opts.method = "animate";  // plotly reads method and args when it handles this click
     opts.args = [[names[next]], STILL];
@@ -583,19 +582,21 @@ every slider move: with a stop per frame (up to 150) the scrubber was a fifth of
 playground's redraw. The step buttons still reach every frame."""
 
 
-def scrubber_stops(steps: np.ndarray) -> np.ndarray:
+def scrubber_stops(steps: np.ndarray, keep: Sequence[int] = ()) -> np.ndarray:
     """The frames the scrubber stops at: at most ``SCRUBBER_STOPS`` + 1, evenly spread.
 
     Args:
         steps: The frames' numbers, in order.
+        keep: Frames it must stop at as well (the one a figure opens on).
 
     Returns:
-        The numbers of the frames it stops at, first and last included.
+        The numbers of the frames it stops at, in order, first and last included.
     """
     steps = np.asarray(steps)
     count = min(len(steps), SCRUBBER_STOPS + 1)
-    picks = np.unique(np.round(np.linspace(0, len(steps) - 1, count)).astype(int))
-    return steps[picks]
+    picks = np.round(np.linspace(0, len(steps) - 1, count)).astype(int)
+    kept = np.flatnonzero(np.isin(steps, list(keep)))
+    return steps[np.union1d(picks, kept).astype(int)]
 
 
 def frame_counter(
@@ -648,11 +649,11 @@ def frame_counter(
 def _animation_controls(
     steps: np.ndarray,
     plot_px: float,
-    tr: Translate = str,
     row_px: int = CONTROL_ROW_PX,
     *,
     stacked: bool = False,
     frame_ms: int = FRAME_MS,
+    opening: int | None = None,
 ) -> tuple[list, list]:
     """(updatemenus, sliders): Play, Pause, a step back and forward, speeds and a scrubber.
 
@@ -669,17 +670,19 @@ def _animation_controls(
     under Play/Pause (the chart's bottom margin is then ``STACKED_CONTROLS_MARGIN``).
 
     The scrubber stops at ``scrubber_stops(steps)`` (at most ``SCRUBBER_STOPS`` + 1 frames,
-    evenly spread, first and last included) and shows no value of its own: the step buttons
-    reach every frame, and the frame's number is ``frame_counter``'s, in the plot.
+    evenly spread, first and last included, and the ``opening`` frame) and shows no value of
+    its own: the step buttons reach every frame, and the frame's number is ``frame_counter``'s,
+    in the plot. Before anything has played, the step buttons start from the scrubber's stop.
 
     Args:
         steps: The frames' step numbers (the frames are named by them).
         plot_px: Height of the plotting area in pixels: the controls start 45 px below it
             (plotly places them in fractions of that height).
-        tr: Translates the counter (the buttons are icons).
         row_px: Height of the button row (larger type needs more).
         stacked: Three rows: Play/Pause, the speed menu, the scrubber.
         frame_ms: Milliseconds per frame at 1×.
+        opening: The frame a figure opens on when it is not the first (the scrubber stops
+            there, and stands there).
     """
 
     def play(ms):
@@ -730,8 +733,9 @@ def _animation_controls(
     ]
     scrub = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}
     scrub["transition"] = {"duration": 0}
+    stops = scrubber_stops(steps, keep=() if opening is None else (opening,))
     slider = dict(
-        active=0,
+        active=0 if opening is None else int(np.flatnonzero(stops == opening)[0]),
         x=0.0,
         len=1.0,
         y=y,
@@ -740,8 +744,7 @@ def _animation_controls(
         currentvalue=dict(visible=False),  # the frame counter shows the step (frame_counter)
         transition=dict(duration=0),
         steps=[
-            dict(method="animate", label=str(int(k)), args=[[str(int(k))], scrub])
-            for k in scrubber_stops(steps)
+            dict(method="animate", label=str(int(k)), args=[[str(int(k))], scrub]) for k in stops
         ],
     )
     return menus, [slider]
@@ -845,7 +848,7 @@ def _json_ready(part):
     What ``go.Figure.to_dict`` does with ``copy.deepcopy`` and then plotly's
     ``convert_to_base64``, in one pass: an array that is a dict's value becomes a typed-array
     spec (unless its key is one plotly skips, like ``range``); everything else is copied. For a
-    race figure, whose layout holds a scrubber step per frame, ~1 ms instead of ~4 ms.
+    race figure (measured when its scrubber had a stop per frame) ~1 ms instead of ~4 ms.
     """
     if isinstance(part, dict):
         return {
@@ -1010,7 +1013,7 @@ def trajectory_figure(
     frame_list = []
     if animate:
         plot_px = max(height - max(top, 45) - CONTROLS_MARGIN, 100)  # the plotting area
-        menus, sliders = _animation_controls(steps, plot_px, tr=tr, stacked=stacked_controls)
+        menus, sliders = _animation_controls(steps, plot_px, stacked=stacked_controls)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         (_, x1), (_, y1) = surf.bounds
         counter, counts = frame_counter(steps, (x1, y1), tr)
@@ -1133,7 +1136,7 @@ def small_multiples(
     frame_list = None
     if animate:
         plot_px = height_per_row * rows - 95  # the plotting area: height - t - b
-        menus, sliders = _animation_controls(steps, plot_px, tr=tr)
+        menus, sliders = _animation_controls(steps, plot_px)
         layout["updatemenus"], layout["sliders"] = menus, sliders
         corner = fig.get_subplot(1, cols)  # the top-right panel
         (_, x1), (_, y1) = surf.bounds

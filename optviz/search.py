@@ -1744,7 +1744,7 @@ def halving_figure(
     rounds = np.arange(1, last + 2)  # the frames are named 1 … R
     plot_px = height - 30 - plots.STACKED_CONTROLS_MARGIN  # the plotting area
     menus, sliders = plots._animation_controls(
-        rounds, plot_px, tr, stacked=True, frame_ms=HALVING_FRAME_MS
+        rounds, plot_px, stacked=True, frame_ms=HALVING_FRAME_MS
     )
     layout = _map_layout(
         hmap, height, tr, images=[map_image(hmap)], updatemenus=menus, sliders=sliders

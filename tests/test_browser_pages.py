@@ -107,3 +107,20 @@ def test_animation_buttons_and_scrubber_never_overlap_on_a_narrow_screen(
     page.wait_for_timeout(500)
     page.screenshot(path=str(tmp_path / "controls.png"), full_page=True)
     assert page.evaluate(OVERLAPS) == []
+
+
+def test_step_buttons_start_from_the_day_a_chart_opens_on(page, server_url):
+    """The EWMA chart opens on day 30, not at its first frame: ▶❚ goes to day 31 and ❚◀ back
+    to 30, and the counter in the corner follows (the scrubber stops on the opening day)."""
+    page.goto(f"{server_url}/ewma?day=30")
+    page.wait_for_selector(".js-plotly-plot g.updatemenu-button", timeout=180_000)
+    chart = page.locator(".js-plotly-plot").first
+    counter = chart.locator(".scatterlayer .trace text", has_text="day t = ")
+    assert counter.first.text_content() == "day t = 30"
+    current = "() => document.querySelector('.js-plotly-plot')._fullLayout._currentFrame"
+    chart.locator(".updatemenu-button", has_text="▶❚").click()
+    page.wait_for_function(f"({current})() === '31'", timeout=30_000)
+    assert counter.first.text_content() == "day t = 31"
+    chart.locator(".updatemenu-button", has_text="❚◀").click()
+    page.wait_for_function(f"({current})() === '30'", timeout=30_000)
+    assert counter.first.text_content() == "day t = 30"

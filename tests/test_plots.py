@@ -307,6 +307,21 @@ def test_the_scrubber_stops_at_a_few_evenly_spread_frames():
     assert set(stops) <= set(steps) and (np.diff(stops) > 0).all()
     gaps = np.diff(np.searchsorted(steps, stops))  # frames between stops: even
     assert gaps.max() - gaps.min() <= 1
+    kept = plots.scrubber_stops(np.arange(1, 101), keep=(30,))  # the frame a figure opens on
+    assert 30 in kept and len(kept) == plots.SCRUBBER_STOPS + 2 and (np.diff(kept) > 0).all()
+    assert len(plots.scrubber_stops(np.arange(1, 101), keep=(29,))) == plots.SCRUBBER_STOPS + 1
+    _, (slider,) = plots._animation_controls(np.arange(1, 101), 300.0, opening=30)
+    assert slider["steps"][slider["active"]]["label"] == "30"  # the step buttons start there
+
+
+def test_presenter_style_enlarges_type_lines_heads_and_the_counter(quad_fig):
+    big = plots.presenter_style(quad_fig)
+    traces = {t.name: t for t in big.data}
+    assert big.layout.font.size == 22 and traces["frame-counter"].textfont.size == 22
+    assert traces["heads"].marker.size == 28 and traces[quad_fig.data[1].name].line.width == 5
+    assert big.layout.sliders[0].pad.t == 40 + plots.CONTROL_ROW_PX + 12  # under taller buttons
+    assert len(big.frames) == len(quad_fig.frames)  # still animated
+    assert quad_fig.data[-1].textfont.size == 14  # the cached original is left alone
 
 
 def test_frame_counter_sits_in_the_corner_and_counts_every_frame():

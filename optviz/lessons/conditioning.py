@@ -346,7 +346,8 @@ def panels_figure(
     """Side-by-side surfaces (each with its own axes), paths faint, heads animated together.
 
     Each panel: background image, iso-lines, faint paths, known minima, ONE heads trace (all
-    its runs). Frames update the heads traces only (``redraw: False``).
+    its runs); when animated, the step counter last, in the last panel's corner. Frames update
+    the heads traces and the counter (``redraw: False``).
 
     Args:
         panels: The panels, left to right.
@@ -355,7 +356,7 @@ def panels_figure(
         tr: Translates the hover texts (the UI's ``t``); titles and labels come translated.
 
     Returns:
-        A ``go.Figure``; ``layout.meta["heads_traces"]`` lists the animated traces.
+        A ``go.Figure``; ``layout.meta["heads_traces"]`` lists the heads traces.
     """
     count = len(panels)
     fig = make_subplots(
@@ -433,9 +434,14 @@ def panels_figure(
     frames = None
     if total > 0:
         layout["updatemenus"], layout["sliders"] = plots._animation_controls(
-            steps, max(height - 50 - plots.CONTROLS_MARGIN, 100), tr=tr
+            steps, max(height - 50 - plots.CONTROLS_MARGIN, 100)
         )
-        (_, x1), (_, y1) = panels[-1].surface.bounds  # the counter in the last panel's corner
+        last = fig.get_subplot(1, count)  # the counter in the last panel's corner
+        (_, x1), (_, y1) = panels[-1].surface.bounds
+        refs = dict(
+            xaxis=last.xaxis.plotly_name.replace("axis", ""),
+            yaxis=last.yaxis.plotly_name.replace("axis", ""),
+        )
         counter, counts = plots.frame_counter(steps, (x1, y1), tr, **refs)
         data.append(counter)
         frames = [

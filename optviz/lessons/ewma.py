@@ -127,9 +127,10 @@ def ewma_figure(
     """The measurements, the EWMA with and without bias correction, built day by day.
 
     Trace order: window shade, measurements, [seasonal curve], faint full averages,
-    [Ng's three β curves], growing uncorrected average, [growing corrected average], heads.
-    Frames are named by the day (1..n) and update only the shade, the growing averages and the
-    heads (``layout.meta["animated"]``); the figure first shows day ``day``.
+    [Ng's three β curves], growing uncorrected average, [growing corrected average], heads,
+    the day counter ("day t = 30", top right). Frames are named by the day (1..n) and update
+    only the shade, the growing averages, the heads and the counter (``layout.meta["animated"]``);
+    the figure first shows day ``day``, and the scrubber stands there.
 
     Args:
         days: Days 1..n.
@@ -255,10 +256,8 @@ def ewma_figure(
     )
     frame_days = list(range(1, n + 1))
     plot_px = height - 60 - plots.CONTROLS_MARGIN  # the plotting area
-    menus, sliders = plots._animation_controls(np.asarray(frame_days), plot_px, tr=tr)
+    menus, sliders = plots._animation_controls(np.asarray(frame_days), plot_px, opening=day)
     menus[0]["buttons"][0]["args"][1]["frame"]["duration"] = 80  # a day is worth a look
-    stops = plots.scrubber_stops(np.asarray(frame_days))
-    sliders[0]["active"] = int(np.searchsorted(stops, day, side="right")) - 1  # at or before
     counter, counts = plots.frame_counter(
         frame_days, (n + 1, hi), tr, "day t", joiner=" = ", start=day - 1
     )

@@ -341,8 +341,9 @@ def inside_figure(
     """Path with arrows and the time panels of one run, all driven by one Play / scrubber.
 
     Trace order: iso-lines, path, [diverged ✕], [known minima], head, one trace per arrow,
-    then per time panel its static lines, its vertical marker and its dots. Frames are named
-    by the step t (1..T) and update only the head, the arrows, the markers and the dots;
+    then per time panel its static lines, its vertical marker and its dots, and the counter
+    ("step t = 7", in the surface's corner). Frames are named by the step t (1..T) and update
+    only the head, the arrows, the markers, the dots and the counter;
     ``fig.layout.meta["animated"]`` lists those trace indices.
 
     Args:
@@ -502,7 +503,7 @@ def inside_figure(
     )
     for annotation in layout.get("annotations", []):
         annotation["font"] = dict(size=13)
-    menus, sliders = plots._animation_controls(frame_t, plot_px, tr=tr)
+    menus, sliders = plots._animation_controls(frame_t, plot_px)
     layout["updatemenus"], layout["sliders"] = menus, sliders
     (_, x1), (_, y1) = surf.bounds  # the counter in the surface's corner
     counter, counts = plots.frame_counter(frame_t, (x1, y1), word=step_t, joiner=" = ")

@@ -339,9 +339,9 @@ def cloud_figure(
     """A cloud of runs on a surface: faint paths, and ONE animated trace of all the heads.
 
     Trace order: iso-lines, one faint path trace per group (NaN-separated runs), known
-    minima/saddles, the end points (static ✕), heads. Frames update only the heads trace
-    (``redraw: False``); the surface is the background image (no contour/heatmap traces in the
-    animated figure).
+    minima/saddles, the end points (static ✕), heads, [the step counter, when animated]. Frames
+    update only the heads and the counter (``redraw: False``); the surface is the background
+    image (no contour/heatmap traces in the animated figure).
 
     Args:
         surface: The surface of the runs.
@@ -355,7 +355,7 @@ def cloud_figure(
         tr: Translates the legend names and hover texts (the UI's ``t``); identity by default.
 
     Returns:
-        A ``go.Figure``; ``layout.meta["heads_trace"]`` is the animated trace's index.
+        A ``go.Figure``; ``layout.meta["heads_trace"]`` is the heads trace's index.
     """
     surf = get_surface(surface)
     xy = np.asarray(xy, np.float64)
@@ -433,7 +433,7 @@ def cloud_figure(
     frames = None
     if total > 0:
         plot_px = max(height - top - plots.CONTROLS_MARGIN, 100)  # the plotting area
-        layout["updatemenus"], layout["sliders"] = plots._animation_controls(steps, plot_px, tr=tr)
+        layout["updatemenus"], layout["sliders"] = plots._animation_controls(steps, plot_px)
         (_, x1), (_, y1) = surf.bounds
         counter, counts = plots.frame_counter(steps, (x1, y1), tr)
         data.append(counter)
