@@ -94,14 +94,13 @@ def rss_over_reruns(n: int = 300) -> tuple[float, float]:
     return first, proc.memory_info().rss / 2**20
 
 
-def browser_numbers(app: str = "app.py", moves: int = 12) -> dict[str, float]:
+def browser_numbers(app: str = "app.py") -> dict[str, float]:
     """Load → chart (cold, warm) and slider → repaint, in Chromium against a real server.
 
     Args:
         app: The Streamlit script, relative to the repository (``bench/floor_app.py`` for
             the floor); its slider carries the playground's learning-rate label and moves the
             second trace of its first chart.
-        moves: Slider moves to time (alternately left and right).
     """
     import subprocess
 
@@ -134,7 +133,7 @@ def browser_numbers(app: str = "app.py", moves: int = 12) -> dict[str, float]:
             out["load → chart, warm server, slowest (s)"] = max(loads[1:])
             slider = page.get_by_role("slider", name="lr $\\eta$").first
             times = []
-            for i in range(moves):
+            for i in range(12):
                 page.evaluate(
                     "() => { window.__x = JSON.stringify(Array.from("
                     "document.querySelector('.js-plotly-plot')._fullData[1].x)) }"

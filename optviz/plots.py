@@ -593,8 +593,7 @@ def scrubber_stops(steps: np.ndarray, keep: Sequence[int] = ()) -> np.ndarray:
         The numbers of the frames it stops at, in order, first and last included.
     """
     steps = np.asarray(steps)
-    count = min(len(steps), SCRUBBER_STOPS + 1)
-    picks = np.round(np.linspace(0, len(steps) - 1, count)).astype(int)
+    picks = frame_steps(len(steps) - 1, SCRUBBER_STOPS + 1)  # indices, spread as frames are
     kept = np.flatnonzero(np.isin(steps, list(keep)))
     return steps[np.union1d(picks, kept).astype(int)]
 

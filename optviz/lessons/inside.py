@@ -510,7 +510,7 @@ def inside_figure(
     data.append(counter)
     animated.append(len(data) - 1)
     frames = []
-    for t in frame_t:
+    for t, count in zip(frame_t, counts, strict=True):
         t = int(t)
         tail = tail_of(t)
         update = [{"x": plots._as_list(tail[:1]), "y": plots._as_list(tail[1:])}]
@@ -520,7 +520,7 @@ def inside_figure(
         for panel, (lo, hi) in zip(panels, marker_ranges, strict=True):
             dots = _dots(traj, panel, t)
             update += [{"x": [t, t], "y": [lo, hi]}, {"x": [t] * len(dots), "y": dots}]
-        update.append(counts[len(frames)])
+        update.append(count)
         frames.append({"name": str(t), "data": update, "traces": animated})
     return plots.figure(data, layout, frames)
 
