@@ -8,9 +8,13 @@ The public API (stable; other tools call it exactly so)::
     traj.xy, traj.loss, traj.grad, traj.lr, traj.state, traj.diverged_at
 
 ``run_many`` (many starts), ``run_seeds`` (a cloud of noisy runs) and ``sweep`` (a grid over
-two hyperparameters) are the vectorised forms. This package never imports streamlit.
+two hyperparameters) are the vectorised forms. ``data_surface`` turns a real data set of
+``DATASETS`` into a surface (``run(..., batch_size=K)`` draws real mini-batches from it). This
+package never imports streamlit.
 """
 
+from optviz.datasets import DATASETS, Dataset
+from optviz.datasurface import DataSurface, batch_gradient_std, data_surface, loss_along
 from optviz.engine import (
     MAX_STEPS,
     STEP_BUCKETS,
@@ -29,12 +33,15 @@ from optviz.schedules import SCHEDULES, Schedule
 from optviz.surfaces import SURFACES, Param, Surface, get_surface
 
 __all__ = [
+    "DATASETS",
     "MAX_STEPS",
     "OPTIMIZERS",
     "SCHEDULES",
     "STEP_BUCKETS",
     "SURFACES",
     "Batch",
+    "DataSurface",
+    "Dataset",
     "FormulaError",
     "Optimizer",
     "Param",
@@ -42,10 +49,13 @@ __all__ = [
     "Surface",
     "SweepResult",
     "Trajectory",
+    "batch_gradient_std",
     "compile_formula",
+    "data_surface",
     "final_points",
     "get_optimizer",
     "get_surface",
+    "loss_along",
     "run",
     "run_many",
     "run_seeds",

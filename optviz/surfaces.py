@@ -96,6 +96,15 @@ class Surface:
             merged[name] = float(value)
         return merged
 
+    def minima_at(self, params: Mapping[str, float] | None = None):
+        """The known minima for the given surface parameters (these surfaces: ``minima``).
+
+        A surface whose minimum moves with its parameters (a data surface's L2 penalty λ)
+        solves for it here.
+        """
+        del params
+        return self.minima
+
     def __call__(self, p, params: Mapping[str, float] | None = None):
         """Evaluates the surface at ``p`` (shape ``(2, ...)``) with the given parameters."""
         c = {k: jnp.asarray(v, jnp.float32) for k, v in self.resolve_params(params).items()}

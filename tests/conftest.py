@@ -1,6 +1,7 @@
 """Shared fixtures: a real Streamlit server on loopback and a headless Debian Chromium."""
 
 import contextlib
+import logging
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import jax
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,3 +108,26 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+class CompileCounter(logging.Handler):
+    """Counts JAX's 'Finished XLA compilation' log records."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record):
+        if "Finished XLA compilation" in record.getMessage():
+            self.count += 1
+
+
+@pytest.fixture
+def compiles():
+    """A ``CompileCounter`` that counts every XLA compilation inside the test."""
+    counter = CompileCounter()
+    logger = logging.getLogger("jax")
+    logger.addHandler(counter)
+    with jax.log_compiles():
+        yield counter
+    logger.removeHandler(counter)

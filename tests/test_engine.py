@@ -2,12 +2,10 @@
 runners against single runs, and the promise that slider moves never recompile."""
 
 import dataclasses
-import logging
 import os
 import subprocess
 import sys
 
-import jax
 import numpy as np
 import pandas as pd
 import pytest
@@ -384,28 +382,6 @@ def test_formula_surface_runs():
 
 
 # ----------------------------------------------------------------------------- compilation
-
-
-class CompileCounter(logging.Handler):
-    """Counts JAX's 'Finished XLA compilation' log records."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record):
-        if "Finished XLA compilation" in record.getMessage():
-            self.count += 1
-
-
-@pytest.fixture
-def compiles():
-    counter = CompileCounter()
-    logger = logging.getLogger("jax")
-    logger.addHandler(counter)
-    with jax.log_compiles():
-        yield counter
-    logger.removeHandler(counter)
 
 
 def test_moving_any_float_never_recompiles(compiles):
