@@ -411,9 +411,15 @@ def _diverged_trace(
     )
 
 
-def _known_points_trace(surf: Surface, tr: Translate = str, **kw) -> dict | None:
-    """Known minima (★) and saddles (×) of the surface, or None if it lists none."""
-    pts = [(m, "star", "minimum") for m in surf.minima]
+def _known_points_trace(
+    surf: Surface, tr: Translate = str, params: Mapping[str, float] | None = None, **kw
+) -> dict | None:
+    """Known minima (★) and saddles (×) of the surface, or None if it lists none.
+
+    The minima are those at ``params`` (``Surface.minima_at``: a data surface's minimum moves
+    with its L2 penalty λ).
+    """
+    pts = [(m, "star", "minimum") for m in surf.minima_at(params)]
     pts += [(s, "x-thin", "saddle") for s in surf.saddles]
     if not pts:
         return None
@@ -960,7 +966,7 @@ def trajectory_figure(
     diverged = _diverged_trace(surf, trajectories, labels, tr=tr)
     if diverged is not None:
         data.append(diverged)
-    known = _known_points_trace(surf, tr) if show_minima else None
+    known = _known_points_trace(surf, tr, params) if show_minima else None
     if known is not None:
         data.append(known)
     click_index = None
@@ -1040,6 +1046,9 @@ def small_multiples(
     max_frames: int = 150,
     height_per_row: int = 330,
     tr: Translate = str,
+    panels: Sequence[tuple[Surface, Mapping[str, float] | None]] | None = None,
+    colors: Sequence[int] | None = None,
+    axis_titles: tuple[str, str] = ("x₁", "x₂"),
 ) -> go.Figure:
     """One panel per run on the same axes, all heads moving together.
 
@@ -1057,6 +1066,12 @@ def small_multiples(
         max_frames: Most animation frames.
         height_per_row: Pixels per row of panels.
         tr: Translates the figure's own words (see ``Translate``).
+        panels: ``(surface, params)`` drawn under each panel, if not ``surface`` and
+            ``params`` (same window): the same run seen on another loss, e.g. a training run
+            on the validation loss.
+        colors: Palette index of each panel's run (default: its position), e.g. ``[0, 0]``
+            for one run shown twice.
+        axis_titles: Titles of the x and y axes (the surface's coordinates).
 
     Returns:
         A ``go.Figure`` with frames, Play/Pause, speeds and a scrubber.
@@ -1064,8 +1079,10 @@ def small_multiples(
     surf = _check(surface, trajectories, labels)
     if not trajectories:
         raise ValueError("small_multiples needs at least one trajectory")
-    key = _params_key(surf, params)
     count = len(trajectories)
+    under = [(surf, params)] * count if panels is None else list(panels)
+    if len(under) != count:
+        raise ValueError(f"{len(under)} panel surfaces for {count} trajectories")
     cols = max(1, min(int(cols), count))
     rows = math.ceil(count / cols)
     specs = [[{} if r * cols + c < count else None for c in range(cols)] for r in range(rows)]
@@ -1091,12 +1108,14 @@ def small_multiples(
         xname, yname = sub.xaxis.plotly_name, sub.yaxis.plotly_name  # "xaxis2", "yaxis2"
         xref, yref = xname.replace("axis", ""), yname.replace("axis", "")  # "x2", "y2"
         refs = dict(xaxis=xref, yaxis=yref)
-        image, iso = _background(surf, key, 120, 12, xref, yref)
+        below, below_params = get_surface(under[i][0]), under[i][1]  # this panel's surface
+        image, iso = _background(below, _params_key(below, below_params), 120, 12, xref, yref)
         images.append(image)
-        data += [iso, _path_trace(run, lab, i, tr, **refs, showlegend=False)]
+        ci = i if colors is None else int(colors[i])  # the run's colour
+        data += [iso, _path_trace(run, lab, ci, tr, **refs, showlegend=False)]
         for extra in (
-            _diverged_trace(surf, [run], [lab], [color(i)], tr, **refs),
-            _known_points_trace(surf, tr, **refs),
+            _diverged_trace(surf, [run], [lab], [color(ci)], tr, **refs),
+            _known_points_trace(below, tr, below_params, **refs),
         ):
             if extra is not None:
                 data.append(extra)
@@ -1108,7 +1127,7 @@ def small_multiples(
                 y=_as_list(hy[start, i : i + 1]),
                 mode="markers",
                 name=f"{lab} (head)",
-                marker=dict(color=color(i), size=13, line=dict(color="white", width=2)),
+                marker=dict(color=color(ci), size=13, line=dict(color="white", width=2)),
                 hovertemplate=f"{lab}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
                 showlegend=False,
                 **refs,
@@ -1116,8 +1135,9 @@ def small_multiples(
         )
         ax, ay = _axes(surf.bounds)
         lowest = i + cols >= count  # no panel below: this one shows the x ticks
-        ax.update(showticklabels=lowest, title=dict(text="x₁" if lowest else ""))
-        ay.update(showticklabels=i % cols == 0, title=dict(text="x₂" if i % cols == 0 else ""))
+        first = i % cols == 0
+        ax.update(showticklabels=lowest, title=dict(text=axis_titles[0] if lowest else ""))
+        ay.update(showticklabels=first, title=dict(text=axis_titles[1] if first else ""))
         layout_axes[xname] = {**fig.layout[xname].to_plotly_json(), **ax}
         layout_axes[yname] = {**fig.layout[yname].to_plotly_json(), **ay}
     layout = fig.layout.to_plotly_json()

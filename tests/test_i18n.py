@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from optviz import OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
+from optviz import DATASETS, OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
+from optviz.datasurface import L2
+from optviz.lessons import realdata
 from optviz.presets import PRESETS
 from optviz.schedules import WARMUP
 from optviz.ui.i18n_zh import ZH
@@ -48,6 +50,9 @@ def registry_strings():
         out += [s.name, s.description, *(p.help for p in s.params)]
     for s in SCHEDULES.values():
         out += [s.name, s.description, *(p.help for p in s.params)]
+    for d in DATASETS.values():
+        out += [d.name, d.description]
+    out += [realdata.LR.help, realdata.L2.help, L2.help]
     out += [p.title for p in PRESETS.values()]
     out += [p.title for p in PAGES]
     out += ["optimizer", "final loss", "distance to nearest minimum", "steps to tolerance"]

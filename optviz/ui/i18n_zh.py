@@ -1218,3 +1218,7 @@ ZH: dict[str, str] = {
 from optviz.ui.i18n_zh_sweeps import ZH_SWEEPS  # noqa: E402 - the sweeps figures' words
 
 ZH |= ZH_SWEEPS
+
+from optviz.ui.i18n_zh_data import ZH_DATA  # noqa: E402 - the real-data page's words
+
+ZH |= ZH_DATA

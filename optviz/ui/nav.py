@@ -34,4 +34,5 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("pages/gradient-check.py", "Gradient checking", "✅"),
     PageEntry("pages/own-surface.py", "Your own surface", "✏️"),
     PageEntry("pages/sweeps.py", "Sweeps and search", "🗺️"),
+    PageEntry("pages/real-data.py", "Real data: training vs validation", "📊"),
 )
