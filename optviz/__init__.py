@@ -9,8 +9,9 @@ The public API (stable; other tools call it exactly so)::
 
 ``run_many`` (many starts), ``run_seeds`` (a cloud of noisy runs) and ``sweep`` (a grid over
 two hyperparameters) are the vectorised forms. ``data_surface`` turns a real data set of
-``DATASETS`` into a surface (``run(..., batch_size=K)`` draws real mini-batches from it). This
-package never imports streamlit.
+``DATASETS`` into a surface (``run(..., batch_size=K)`` draws real mini-batches from it), and
+``landscape_surface`` slices a trained network's loss through its weights. This package never
+imports streamlit.
 """
 
 from optviz.datasets import DATASETS, Dataset
@@ -28,6 +29,7 @@ from optviz.engine import (
     sweep,
 )
 from optviz.formula import FormulaError, compile_formula
+from optviz.landscape import NETWORKS, landscape_surface
 from optviz.optimizers import OPTIMIZERS, Optimizer, get_optimizer
 from optviz.schedules import SCHEDULES, Schedule
 from optviz.surfaces import SURFACES, Param, Surface, get_surface
@@ -35,6 +37,7 @@ from optviz.surfaces import SURFACES, Param, Surface, get_surface
 __all__ = [
     "DATASETS",
     "MAX_STEPS",
+    "NETWORKS",
     "OPTIMIZERS",
     "SCHEDULES",
     "STEP_BUCKETS",
@@ -55,6 +58,7 @@ __all__ = [
     "final_points",
     "get_optimizer",
     "get_surface",
+    "landscape_surface",
     "loss_along",
     "run",
     "run_many",

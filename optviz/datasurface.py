@@ -155,16 +155,39 @@ def _loss64(task, rows, p, l2, penalized):
     return loss, grad + l2 * pen * p, hess + l2 * np.diag(pen)
 
 
+FAR_WEIGHTS = 1e3
+"""A logistic fit whose weights pass this size has no finite minimum (separable rows)."""
+
+
 def _solve(task, rows, l2, penalized) -> np.ndarray:
-    """The exact minimizer: the normal equations, or Newton's method to machine precision."""
+    """The exact minimizer: the normal equations, or Newton's method to machine precision.
+
+    Raises:
+        ValueError: When the loss has no unique finite minimizer: too few distinct rows for
+            two parameters, or classes a line through the origin separates (with λ = 0 the
+            logistic loss then only approaches its infimum as ‖w‖ → ∞).
+    """
     p = np.zeros(2)
     for _ in range(100 if task != "regression" else 1):
         _, grad, hess = _loss64(task, rows, p, l2, penalized)
-        step = np.linalg.solve(hess, grad)
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError:
+            raise ValueError(
+                "these rows have no unique finite minimum (a singular Hessian): use more rows "
+                "or λ > 0"
+            ) from None
         p = p - step  # Newton: p ← p − H⁻¹∇J (one step is exact for least squares)
-        if np.max(np.abs(step)) < 1e-13 * (1 + np.max(np.abs(p))):
+        if np.max(np.abs(p)) > FAR_WEIGHTS:
             break
-    return p
+        if np.max(np.abs(step)) < 1e-13 * (1 + np.max(np.abs(p))):
+            return p
+    if task == "regression":
+        return p
+    raise ValueError(
+        "the classes of these rows are separable, so the logistic loss has no finite minimum: "
+        "use more rows or λ > 0"
+    )
 
 
 def _minimizer(surface: DataSurface, l2: float) -> tuple[float, float]:
@@ -221,10 +244,10 @@ def _data_surface(
     fit = _solve(entry.task, np.asarray(rows, np.float64), l2, penalized)
     # the window frames the *training* minimum, so both splits share it (side by side)
     train_rows = _inputs(key, "train", normalize, train_size)
-    center = _solve(entry.task, train_rows, 0.0, penalized)
+    center = _solve(entry.task, train_rows, l2, penalized)
     scale = "normalized" if normalize else "raw"
     return DataSurface(
-        key=f"data:{key}:{split_name}" + ("" if normalize else ":raw"),
+        key=surface_key(key, split_name, normalize, l2, train_size),
         name=f"{entry.name} ({split_name}, {scale} inputs)",
         fn=_mean_loss(entry.task, rows, penalized),
         bounds=_window(center, start),
@@ -241,6 +264,41 @@ def _data_surface(
         task=entry.task,
         penalized=penalized,
     )
+
+
+def surface_key(
+    dataset: str, split_name: str, normalize: bool, l2: float, train_size: int | None
+) -> str:
+    """The key of a data surface, ``data:<data set>:<split>[:raw][:m<rows>][:l2<λ>]``."""
+    key = f"data:{dataset}:{split_name}"
+    key += "" if normalize else ":raw"
+    key += "" if train_size is None else f":m{int(train_size)}"
+    return key + ("" if l2 == 0 else f":l2{float(l2):g}")
+
+
+def from_key(key: str) -> DataSurface:
+    """The data surface named by ``key`` (``surface_key``'s format); a bad key raises KeyError."""
+    parts = key.split(":")
+    if len(parts) < 3 or parts[0] != "data" or parts[1] not in DATASETS:
+        raise KeyError(f"not a data surface key: {key!r} (e.g. 'data:wine:train:raw')")
+    options = dict(normalize=True, l2=0.0, train_size=None)
+    for part in parts[3:]:
+        if part == "raw":
+            options["normalize"] = False
+        elif part.startswith("m") and part[1:].isdigit():
+            options["train_size"] = int(part[1:])
+        elif part.startswith("l2"):
+            try:
+                options["l2"] = float(part[2:])
+            except ValueError:
+                raise KeyError(f"bad penalty in data surface key {key!r}") from None
+        else:
+            raise KeyError(f"unknown part {part!r} of data surface key {key!r}")
+    try:
+        surface = data_surface(parts[1], split=parts[2], **options)
+    except ValueError as e:
+        raise KeyError(f"{key!r}: {e}") from None
+    return surface
 
 
 def data_surface(

@@ -777,8 +777,11 @@ def _normalise(
     """Validates the arguments of a run the way ``optviz.run`` does and normalises them."""
     spec = get_optimizer(optimizer)
     surf = get_surface(surface)
-    if SURFACES.get(surf.key) is not surf and surf.key != "formula":
-        raise ValueError("only registry surfaces and compile_formula surfaces can be written")
+    if surf.key != "formula" and not _named(surf):
+        raise ValueError(
+            "only surfaces named by a key (the registry, data: and landscape: keys) and "
+            "compile_formula surfaces can be written"
+        )
     full = spec.resolve(hparams)
     defaults = spec.defaults()
     changed = {k: v for k, v in full.items() if k == "lr" or not _same(v, defaults[k])}
@@ -814,6 +817,14 @@ def _normalise(
         surface_params=coeffs,
         surface_changed=surface_changed,
     )
+
+
+def _named(surf: Surface) -> bool:
+    """Whether ``optviz.get_surface(surf.key)`` gives back this very surface."""
+    try:
+        return get_surface(surf.key) is surf
+    except KeyError:
+        return False
 
 
 def _formula_line(surf: Surface) -> str:
@@ -1010,8 +1021,12 @@ def optax_snippet(
     if run.surf.key == "formula":
         lines += ["import optviz", *imports, "", _formula_line(run.surf), "params = {}"]
     else:
-        lines += [*imports, "from optviz.surfaces import SURFACES", ""]
-        lines.append(f"surface = SURFACES[{_py(run.surf.key)}]")
+        if run.surf.key in SURFACES:
+            lines += [*imports, "from optviz.surfaces import SURFACES", ""]
+            lines.append(f"surface = SURFACES[{_py(run.surf.key)}]")
+        else:  # a data or landscape key: optviz builds that surface from its key
+            lines += ["import optviz", *imports, ""]
+            lines.append(f"surface = optviz.get_surface({_py(run.surf.key)})")
         lines.append(f"params = {_py(run.surface_params)}  # surface parameters")
     lines += [
         "",

@@ -356,15 +356,43 @@ SURFACES: dict[str, Surface] = {
 }
 
 
+REAL_SURFACES: dict[str, str] = {
+    "data:diabetes:train": "Real data: diabetes, slope and intercept",
+    "data:breast_cancer:train": "Real data: breast cancer, logistic regression",
+    "data:wine:train:raw": "Real data: wine, raw inputs (ill-conditioned)",
+    "landscape:digits:small": "Network slice: digits MLP, small batches",
+    "landscape:digits:large": "Network slice: digits MLP, full batch",
+}
+"""Surfaces built from real data, offered beside the registry (key -> display name).
+
+``get_surface`` builds them from their keys on first use: ``data:<data set>:<split>[:raw]``
+(``optviz.data_surface``) and ``landscape:<data set>:<network>`` (``optviz.landscape``).
+"""
+
+
 def get_surface(surface: str | Surface) -> Surface:
-    """Returns the registered surface named ``surface`` (or ``surface`` itself)."""
+    """Returns the registered surface named ``surface`` (or ``surface`` itself).
+
+    Besides the registry's keys, ``data:…`` and ``landscape:…`` keys (see ``REAL_SURFACES``)
+    build a real-data surface or a network's loss slice, once per process.
+    """
     if isinstance(surface, Surface):
         return surface
     try:
         return SURFACES[surface]
-    except KeyError:
-        known = ", ".join(SURFACES)
-        raise KeyError(f"unknown surface {surface!r}; choose one of: {known}") from None
+    except (KeyError, TypeError):
+        pass
+    kind = surface.split(":", 1)[0] if isinstance(surface, str) else None
+    if kind == "data":
+        from optviz import datasurface  # imported on demand: it loads scikit-learn data
+
+        return datasurface.from_key(surface)
+    if kind == "landscape":
+        from optviz import landscape  # imported on demand: it trains a network
+
+        return landscape.from_key(surface)
+    known = ", ".join([*SURFACES, *REAL_SURFACES])
+    raise KeyError(f"unknown surface {surface!r}; choose one of: {known}")
 
 
 def nearest_minimum(surface: Surface, point) -> tuple[tuple[float, float] | None, float]:

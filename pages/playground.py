@@ -4,6 +4,7 @@ import streamlit as st
 
 from optviz import OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
 from optviz.presets import PRESETS
+from optviz.surfaces import REAL_SURFACES
 from optviz.ui import cached, controls, exports
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
@@ -11,7 +12,7 @@ from optviz.ui.i18n import lang, t
 P = "pg:"
 HIDEABLE = ("surface", "optimizers", "start", "advanced", "sliders")
 FIELDS = [
-    *urlstate.playground_fields(presets=tuple(PRESETS)),
+    *urlstate.playground_fields(presets=tuple(PRESETS), extra_surfaces=tuple(REAL_SURFACES)),
     urlstate.BoolField("present", False),
     urlstate.MultiChoiceField("hide", (), HIDEABLE, len(HIDEABLE), min_items=0),
     urlstate.BoolField("quiz", False),
@@ -29,7 +30,7 @@ def apply_preset() -> None:
 
 def reset_start() -> None:
     """Surface or preset changed: the start point follows (the preset's or the surface's own)."""
-    surface = SURFACES[st.session_state[P + "surface"]]
+    surface = cached.surface_of(st.session_state[P + "surface"])
     start = st.session_state.get(P + "start") or surface.start
     st.session_state[P + "start.x"], st.session_state[P + "start.y"] = map(float, start)
 
@@ -52,7 +53,7 @@ def on_chart_click() -> None:
 def current_state() -> dict:
     """The page state for the URL, from session state (widget keys are field names)."""
     state = ui_state.read_state(FIELDS, P)
-    state["start"] = controls.start_point(P, SURFACES[state["surface"]])
+    state["start"] = controls.start_point(P, cached.surface_of(state["surface"]))
     if st.session_state.get(P + "momentum.ewma"):  # Ng's form: τ tied to γ
         state["momentum.dampening"] = state["momentum.momentum"]
     return state
@@ -84,17 +85,21 @@ with st.sidebar:
             on_change=apply_preset,
             format_func=lambda k: t(PRESETS[k].title) if k else t("— choose a classic picture —"),
         )
+        surface_names = {k: t(s.name) for k, s in SURFACES.items()} | {
+            k: t(name) for k, name in REAL_SURFACES.items()
+        }
         surface_key = st.selectbox(
             t("Surface"),
-            list(SURFACES),
+            list(surface_names),
             key=P + "surface",
-            format_func=lambda k: t(SURFACES[k].name),
+            format_func=surface_names.get,
             on_change=on_surface_change,
         )
     surface_key = st.session_state[P + "surface"]
-    surface = SURFACES[surface_key]
+    with st.spinner(t("Building this surface from real data…")):
+        surface = cached.surface_of(surface_key)
     st.latex(surface.latex)
-    if "surface" not in hidden:
+    if "surface" not in hidden and surface_key in SURFACES:  # real-data surfaces: no knobs
         for param in surface.params:
             controls.param_widget(param, P + controls.surface_field(surface_key, param.name))
     if "optimizers" not in hidden:

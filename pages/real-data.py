@@ -144,7 +144,7 @@ lesson_panel()
 st.markdown(
     t(
         "**What to notice.** The two minima differ: the model fits its training rows best, not "
-        "the validation rows. With few training rows (m = 15 or 40) the validation error "
+        "the validation rows. With few training rows (m = 40) the validation error "
         "falls, then rises again while the training error keeps falling — that turn is where "
         "early stopping (早停) ends training. Turn normalization off: the same data make a "
         "knife-thin valley (κ in the tens of thousands) and the learning rate that worked now "

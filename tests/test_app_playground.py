@@ -254,7 +254,8 @@ def test_every_page_file_is_named_after_its_url():
     link a teacher has shared, so the URLs are pinned here."""
     assert [entry.url_path for entry in PAGES] == [
         *("playground", "inside", "schedules", "noise", "clipping", "regularization"),
-        *("conditioning", "ewma", "gradient-check", "own-surface", "sweeps"),
+        *("conditioning", "ewma", "gradient-check", "own-surface", "sweeps", "real-data"),
+        "landscape",
     ]
     for entry in PAGES:
         assert Path(entry.path).stem == entry.url_path, entry

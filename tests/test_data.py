@@ -240,3 +240,23 @@ def test_moving_k_lr_lambda_or_seed_inside_a_bucket_never_recompiles(compiles):
         optviz.run(**{**base, **change})
         optviz.run_seeds(**{**base, **change}, seeds=4)
     assert compiles.count == before, "a float move recompiled a mini-batch run"
+
+
+def test_a_loss_without_a_finite_minimum_says_so():
+    for key, rows in (("breast_cancer", 15), ("breast_cancer", 10), ("wine", 10), ("wine", 2)):
+        with pytest.raises(ValueError, match="finite minimum"):
+            optviz.data_surface(key, train_size=rows)
+    assert optviz.data_surface("breast_cancer", train_size=15, l2=0.1).minima  # λ > 0: one
+
+
+def test_keys_name_their_surfaces_and_get_surface_builds_them():
+    s = optviz.data_surface("diabetes", split="validation", normalize=False, train_size=40)
+    assert s.key == "data:diabetes:validation:raw:m40"
+    assert optviz.get_surface(s.key) is s
+    assert optviz.get_surface("data:wine:train:l20.5") is optviz.data_surface("wine", l2=0.5)
+    for bad in ("data:iris:train", "data:wine:test", "data:wine:train:zzz", "data:wine"):
+        with pytest.raises(KeyError):
+            optviz.get_surface(bad)
+    for key in optviz.surfaces.REAL_SURFACES:
+        if key.startswith("data:"):
+            assert optviz.get_surface(key).key == key

@@ -7,9 +7,11 @@ import pytest
 
 from optviz import DATASETS, OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
 from optviz.datasurface import L2
+from optviz.landscape import NETWORKS
 from optviz.lessons import realdata
 from optviz.presets import PRESETS
 from optviz.schedules import WARMUP
+from optviz.surfaces import REAL_SURFACES
 from optviz.ui.i18n_zh import ZH
 from optviz.ui.nav import PAGES
 
@@ -52,6 +54,8 @@ def registry_strings():
         out += [s.name, s.description, *(p.help for p in s.params)]
     for d in DATASETS.values():
         out += [d.name, d.description]
+    out += list(REAL_SURFACES.values())
+    out += [n.name for n in NETWORKS.values()]
     out += [realdata.LR.help, realdata.L2.help, L2.help]
     out += [p.title for p in PRESETS.values()]
     out += [p.title for p in PAGES]

@@ -188,9 +188,10 @@ def test_a_new_data_set_takes_its_learning_rate():
     at = app()
     at.selectbox(key=P + "dataset").set_value("diabetes").run()
     assert at.select_slider(key=P + "lr").value == realdata.LEARNING_RATES["diabetes"]
-    assert realdata.LEARNING_RATES["diabetes"] < realdata.conditioning(
-        DEFAULT._replace(dataset="diabetes")
-    ).eta_max
+    assert (
+        realdata.LEARNING_RATES["diabetes"]
+        < realdata.conditioning(DEFAULT._replace(dataset="diabetes")).eta_max
+    )
 
 
 def test_page_in_chinese():

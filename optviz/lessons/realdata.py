@@ -35,8 +35,11 @@ from optviz.surfaces import Param
 
 DATASET_KEYS = ("diabetes", "breast_cancer", "wine")
 OPTIMIZERS = ("sgd", "momentum", "adam")
-TRAIN_SIZES = (0, 100, 40, 15)
+TRAIN_SIZES = (0, 200, 100, 40)
 """Training rows kept (0: all of them): fewer rows, a wider generalization gap."""
+MIN_TRAIN_ROWS = 40
+"""Fewest training rows a link may ask for: with fewer, two classes can be separable and the
+logistic loss has no minimum."""
 BATCH_MENU = (0, 1, 2, 4, 8, 16, 32, 64)
 """Mini-batch sizes K offered (0: the full batch)."""
 STEP_MENU = (50, 100, 200, 300, 500)
@@ -93,7 +96,7 @@ def training_rows(setting: Setting) -> int | None:
     """The training rows kept: ``None`` for all (0, or more than the training set holds)."""
     full = optviz.data_surface(setting.dataset).n_rows
     size = int(setting.train_size)
-    return None if size <= 0 or size >= full else max(size, 2)
+    return None if size <= 0 or size >= full else max(size, MIN_TRAIN_ROWS)
 
 
 def surfaces(setting: Setting) -> tuple[DataSurface, DataSurface]:

@@ -180,9 +180,9 @@ def race_from_state(state: dict[str, Any], hparams: dict[str, dict[str, Any]]) -
     kind = state.get("schedule", "constant")
     schedule = (("kind", kind), *sorted(urlstate.schedule_params(state, kind).items()))
     surface_params = (
-        ()
-        if state["surface"] == "formula"
-        else tuple(sorted(urlstate.surface_params(state, state["surface"]).items()))
+        tuple(sorted(urlstate.surface_params(state, state["surface"]).items()))
+        if state["surface"] in optviz.SURFACES
+        else ()  # a formula or a real-data surface: no parameters in the playground
     )
     runs = tuple(
         Run(optviz.OPTIMIZERS[key].name, key, tuple(sorted(hparams[key].items())))

@@ -35,4 +35,5 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("pages/own-surface.py", "Your own surface", "✏️"),
     PageEntry("pages/sweeps.py", "Sweeps and search", "🗺️"),
     PageEntry("pages/real-data.py", "Real data: training vs validation", "📊"),
+    PageEntry("pages/landscape.py", "A real network's loss landscape", "🏔️"),
 )

@@ -1,4 +1,4 @@
-"""Cached wrappers of the real-data lesson (a hashable ``realdata.Setting`` in, views out).
+"""Cached wrappers of the real-data and loss-landscape lessons (hashable settings in, views out).
 
 ``st.cache_resource`` shares figures between reruns and sessions (never mutated); every
 wrapper that shows text takes the language code, so English and Chinese never share one.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from optviz.engine import Trajectory
-from optviz.lessons import realdata
+from optviz.lessons import loss_landscape, realdata
 from optviz.ui.i18n import translator
 
 
@@ -53,3 +53,20 @@ def spread_figure(setting: realdata.Setting, lang: str = "en"):
 def clouds_figure(setting: realdata.Setting, lang: str = "en"):
     """Real mini-batch runs vs Gaussian-noise runs."""
     return realdata.clouds_figure(setting, translator(lang))
+
+
+# ----------------------------------------------------------------------------- the landscape
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def landscape_figures(setting: loss_landscape.Setting, lang: str = "en"):
+    """The two slices side by side and their cross-sections through θ*."""
+    tr = translator(lang)
+    return loss_landscape.slices_figure(setting, tr), loss_landscape.sections_figure(setting, tr)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def landscape_text(setting: loss_landscape.Setting, lang: str = "en") -> tuple[str, list[str]]:
+    """The table of numbers and what they say."""
+    tr = translator(lang)
+    return loss_landscape.table_markdown(setting, tr), loss_landscape.story(setting, tr)

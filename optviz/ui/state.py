@@ -115,3 +115,19 @@ def show_problems(problems: list[str]) -> None:
             + "; ".join(problems),
             icon="⚠️",
         )
+
+
+def open_with_link(page: str, prefix: str, query: Mapping[str, str]) -> None:
+    """Opens ``page`` as if from a shared link with ``query`` (call it from the page body).
+
+    The page's seeding marker is dropped, so its next run seeds every setting from ``query``
+    (and defaults) instead of restoring what it showed earlier in this session.
+
+    Args:
+        page: The page's script path, e.g. ``"pages/playground.py"``.
+        prefix: That page's session-state key prefix, e.g. ``"pg:"``.
+        query: The link's query parameters.
+    """
+    st.session_state.pop(f"{prefix}_seeded", None)
+    st.session_state.pop(f"{prefix}_saved", None)
+    st.switch_page(page, query_params=dict(query))
