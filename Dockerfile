@@ -17,6 +17,8 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
+# plotly.js for the in-place chart, copied from the plotly package into static/ (served there).
+RUN python -m optviz.ui.live_chart
 
 # A non-root user with a numeric uid, owning the compilation cache.
 RUN useradd --no-log-init --create-home --uid 10001 appuser \

@@ -13,6 +13,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
 cached.enable_compile_cache()
+cached.serve_plotly_js()
 cached.warm_up()
 i18n.init_from_url()
 i18n.language_picker()
@@ -22,6 +23,7 @@ page = st.navigation(
     [
         st.Page(p.path, title=i18n.t(p.title), icon=p.icon, url_path=p.url_path, default=(i == 0))
         for i, p in enumerate(PAGES)
-    ]
+    ],
+    expanded=True,  # every lesson in the menu (Streamlit folds a menu of more than 10)
 )
 page.run()

@@ -10,7 +10,10 @@ Run: ``python bench/app_latency.py`` (needs Debian's chromium at /usr/bin/chromi
 - bytes of the race figure's JSON for 4 optimizers × 500 steps (what goes over the websocket);
 - in Chromium against ``streamlit run`` on 127.0.0.1: page load → first chart (cold server,
   then the median and range of 7 loads against the warm server, each in a new browser context),
-  and slider move → chart repainted, median of 12;
+  and slider move → chart repainted, median of 12; on the playground (the in-place chart) also
+  four mouse drags across the learning-rate slider: redraws, redraws per second and how long
+  after the thumb moved its path was drawn;
+- the in-place chart's data for 4 optimizers × 100 steps: the figure and the η family;
 - the same two browser numbers for ``bench/floor_app.py`` (one slider, a three-point chart):
   the floor that Streamlit and plotly.js set on this machine, whatever the playground does;
 - process RSS over 300 reruns (memory must stay flat with ``runner.postScriptGC=false``).
@@ -150,6 +153,9 @@ def browser_numbers(app: str = "app.py") -> dict[str, float]:
                 times.append((time.perf_counter() - t) * 1e3)
             out["slider → repaint, median (ms)"] = statistics.median(times)
             out["slider → repaint, first (cache miss) (ms)"] = times[0]
+            out["slider → repaint, range (ms)"] = (min(times), max(times))
+            if page.locator(".optviz-live-chart").count():
+                out.update(drag_numbers(page))
             browser.close()
     finally:
         server.terminate()
@@ -157,7 +163,57 @@ def browser_numbers(app: str = "app.py") -> dict[str, float]:
     return out
 
 
+def drag_numbers(page, sweeps: int = 4) -> dict[str, float]:
+    """Mouse drags across the SGD tab's learning-rate slider: redraws while the thumb moves.
+
+    Each sweep is one ``mouse.move`` in 60 steps from one end of the track to the other (mouse
+    events as fast as Chromium takes them); the in-place chart records, for every position it
+    drew, when the thumb moved and when the path was drawn (``liveTimes``, in the page's
+    clock). Nothing reaches the server before the release.
+    """
+    page.wait_for_timeout(1500)  # the last keyboard move's rerun has landed
+    track = page.locator(".st-key-pg-sgd-lr [role=group]").first  # SGD's η slider's track
+    area = track.bounding_box()
+    thumb = track.locator("[data-testid=stSliderThumbValue]").bounding_box()
+    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] + 8
+    left, right = area["x"] + 0.05 * area["width"], area["x"] + 0.95 * area["width"]
+    page.evaluate("() => { document.querySelector('.optviz-live-chart').liveTimes = [] }")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(sweeps):
+        page.mouse.move(right if i % 2 == 0 else left, y, steps=60)
+    page.mouse.up()
+    times = page.evaluate("() => document.querySelector('.optviz-live-chart').liveTimes || []")
+    lags = [done - seen for seen, done in times]
+    span_s = (times[-1][1] - times[0][1]) / 1e3 if len(times) > 1 else float("nan")
+    return {
+        "drag: redraws": len(times),
+        "drag: redraws per second": (len(times) - 1) / span_s,
+        "drag: thumb moved → path drawn, median (ms)": statistics.median(lags) if lags else -1,
+        "drag: thumb moved → path drawn, max (ms)": max(lags) if lags else -1,
+    }
+
+
+def payload_bytes() -> tuple[int, int]:
+    """(race figure, learning-rate family) JSON bytes the in-place chart gets, 4 × 100 steps."""
+    from optviz.ui import live_chart
+
+    hp = {k: {} for k in ("sgd", "momentum", "rmsprop", "adam")}
+    race = cached.race_from_state(
+        {"surface": "quadratic", "opts": list(hp), "steps": 100, "start": None}, hp
+    )
+    fig = cached.race_figure.__wrapped__(race, "overlay")
+    heads = next(i for i, trace in enumerate(fig.data) if trace.name == "heads")
+    family = cached.lr_family.__wrapped__(race, 0, "pg:sgd.lr", heads)
+    import json
+
+    return len(live_chart.figure_json(fig)), len(json.dumps(family))
+
+
 def main():
+    fig, family = payload_bytes()
+    print(f"in-place chart data, 4 optimizers x 100 steps: figure {fig / 1e3:.0f} KB + "
+          f"η family {family / 1e3:.0f} KB = {(fig + family) / 1e3:.0f} KB")  # fmt: skip
     print(f"figure JSON, 4 optimizers x 500 steps: {figure_bytes() / 1e3:.0f} KB")
     print(f"server rerun after a slider move (AppTest, whole script): {server_rerun_ms():.0f} ms")
     latency, cpu = websocket_rerun_ms()
@@ -165,10 +221,10 @@ def main():
     first, last = rss_over_reruns()
     print(f"RSS after 50 reruns {first:.0f} MiB, after 300 {last:.0f} MiB")
     for label, value in browser_numbers().items():
-        print(f"{label}: {value:.2f}")
+        print(f"{label}: {value if isinstance(value, tuple) else round(value, 2)}")
     print("floor: Streamlit + plotly.js alone (bench/floor_app.py: one slider, a 3-point chart)")
     for label, value in browser_numbers(FLOOR_APP).items():
-        print(f"  floor {label}: {value:.2f}")
+        print(f"  floor {label}: {value if isinstance(value, tuple) else round(value, 2)}")
 
 
 if __name__ == "__main__":

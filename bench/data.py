@@ -8,12 +8,15 @@ build the real-data page's pictures cold and warm.
 Run: ``python bench/data.py`` (numbers go in README and the issue notes; never a test).
 """
 
+import functools
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import engine  # noqa: E402
 import jax  # noqa: E402
 
 import optviz  # noqa: E402
@@ -22,16 +25,8 @@ from optviz.lessons import realdata  # noqa: E402
 STEPS = 500
 
 
-def best_of(fn, repeat=5, number=20):
-    """Best mean seconds per call over ``repeat`` rounds of ``number`` calls."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - t) / number)
-    return best
+best_of = functools.partial(engine.best_of, repeat=5, number=20)
+"""Best mean seconds per call (``bench/engine.py``'s), over 5 rounds of 20 calls."""
 
 
 def timed(fn):
@@ -65,7 +60,8 @@ def main():
         )
 
     first = timed(cloud)
-    print(f"run_seeds 64 × K = 16              : {best_of(cloud, 3, 3) * 1e3:8.1f} ms  "
+    per = best_of(cloud, repeat=3, number=3)
+    print(f"run_seeds 64 × K = 16              : {per * 1e3:8.1f} ms  "
           f"(first call {first:.2f} s)")  # fmt: skip
     setting = realdata.Setting()
 
@@ -77,7 +73,7 @@ def main():
         realdata.conditioning(setting)
 
     cold = timed(page)
-    warm = best_of(page, 3, 3)
+    warm = best_of(page, repeat=3, number=3)
     print(f"real-data page pictures (default)  : cold {cold:.2f} s, warm {warm * 1e3:.0f} ms")
 
 

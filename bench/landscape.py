@@ -8,12 +8,15 @@ playground draws, and the small- vs large-batch numbers (loss, accuracy, sharpne
 Run: ``python bench/landscape.py`` (numbers go in the issue notes; never a test).
 """
 
+import functools
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import engine  # noqa: E402
 import jax  # noqa: E402
 
 import optviz  # noqa: E402
@@ -22,16 +25,8 @@ from optviz import landscape, plots  # noqa: E402
 STEPS = 500
 
 
-def best_of(fn, repeat=5, number=3):
-    """Best mean seconds per call over ``repeat`` rounds of ``number`` calls."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - t) / number)
-    return best
+best_of = functools.partial(engine.best_of, repeat=5, number=3)
+"""Best mean seconds per call (``bench/engine.py``'s), over 5 rounds of 3 calls."""
 
 
 def timed(fn):
@@ -50,7 +45,7 @@ def main():
         kwargs = {"batch_size": spec.batch_size, "steps": spec.steps, "lr": spec.lr}
         kwargs["dataset"] = spec.dataset
         nets[key], first = timed(lambda kw=kwargs: landscape.train_network(**kw))
-        again = best_of(lambda kw=kwargs: landscape.train_network(**kw), 3, 1)
+        again = best_of(lambda kw=kwargs: landscape.train_network(**kw), repeat=3, number=1)
         net = nets[key]
         print(
             f"train {key:5s} (K = {net.batch_size:4d}, {net.steps} Adam steps): {again:.3f} s "
@@ -61,7 +56,7 @@ def main():
     net = nets["small"]
     for n in (21, 41, 61):
         _, first = timed(lambda n=n: landscape.landscape_slice(net, n=n))
-        wall = best_of(lambda n=n: landscape.landscape_slice(net, n=n), 3, 2)
+        wall = best_of(lambda n=n: landscape.landscape_slice(net, n=n), repeat=3, number=2)
         rate = n * n / wall
         print(
             f"slice {n}x{n} over 1258 rows: {wall:.3f} s ({rate:,.0f} networks/s), "
@@ -78,7 +73,9 @@ def main():
                 f"(first call {first:.2f} s)"
             )
         _, first = timed(lambda s=surf: plots.surface_grid(s, n=161))
-        wall = best_of(lambda s=surf: plots._surface_grid_cached.__wrapped__(s, (), 161), 2, 1)
+        wall = best_of(
+            lambda s=surf: plots._surface_grid_cached.__wrapped__(s, (), 161), repeat=2, number=1
+        )
         print(f"  surface_grid 161x161 (uncached): {wall:.3f} s (first call {first:.2f} s)")
     print("sharpness: mean rise of the loss within r = 0.5 of θ*, curvature f_αα, f_ββ at θ*")
     for key, net in nets.items():

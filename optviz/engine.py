@@ -971,6 +971,73 @@ def run_seeds(
     return _batch(out, steps)
 
 
+def run_family(
+    optimizer: str = "adam",
+    surface: str | Surface = "rosenbrock",
+    start: Sequence[float] | None = None,
+    steps: int = 200,
+    hparams: Mapping[str, Any] | None = None,
+    schedule: Mapping[str, Any] | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    clip: Mapping[str, Any] | None = None,
+    surface_params: Mapping[str, float] | None = None,
+    batch_size: int | None = None,
+    *,
+    name: str = "lr",
+    values: Sequence[float] = (),
+) -> Batch:
+    """One configuration run at every value of one hyperparameter, in one vmapped call.
+
+    A slider's whole family of paths (its every position) at once, so a page can draw the
+    path under a dragged slider without asking the server (``optviz.ui.live_chart``). Run i
+    is exactly ``run(..., hparams={**hparams, name: values[i]})``. It compiles once per
+    configuration and number of values; every float stays traced.
+
+    Args:
+        optimizer: As in ``run``.
+        surface: As in ``run``.
+        start: As in ``run``.
+        steps: As in ``run``.
+        hparams: As in ``run``; ``name`` among them is replaced by each of ``values``.
+        schedule: As in ``run``.
+        noise: As in ``run`` (every run gets the same noise).
+        seed: As in ``run``.
+        clip: As in ``run``.
+        surface_params: As in ``run``.
+        batch_size: As in ``run`` (every run gets the same mini-batches).
+        name: The hyperparameter that varies (``"lr"``, ``"momentum"``, ``"beta1"``, …).
+        values: Its values, one run each.
+
+    Returns:
+        A ``Batch`` with a leading axis of ``len(values)``.
+    """
+    opt = get_optimizer(optimizer)
+    if name not in opt.names:
+        raise KeyError(f"{opt.key} has no hyperparameter {name!r}; it has: {opt.names}")
+    values = np.asarray(values, np.float32).ravel()
+    if not len(values):
+        raise ValueError("values must hold at least one value")
+    static, knobs, start_arr, steps, _ = _resolve(
+        optimizer,
+        surface,
+        start,
+        steps,
+        hparams,
+        schedule,
+        noise,
+        seed,
+        clip,
+        surface_params,
+        batch_size=batch_size,
+    )
+    cells = _broadcast(knobs, len(values))
+    cells[name] = values  # one value per run
+    starts = np.broadcast_to(start_arr, (len(values), 2))
+    out = jax.device_get(_run_batched(starts, cells, **static))
+    return _batch(out, steps)
+
+
 def sweep(
     optimizer: str,
     surface: str | Surface,

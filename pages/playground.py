@@ -5,7 +5,7 @@ import streamlit as st
 from optviz import OPTIMIZERS, SCHEDULES, SURFACES, quiz, urlstate
 from optviz.presets import PRESETS
 from optviz.surfaces import REAL_SURFACES
-from optviz.ui import cached, controls, exports
+from optviz.ui import cached, controls, exports, live_chart
 from optviz.ui import state as ui_state
 from optviz.ui.i18n import lang, t
 
@@ -43,10 +43,10 @@ def on_surface_change() -> None:
 
 def on_chart_click() -> None:
     """A click on the race chart moves the start point there."""
-    points = st.session_state[P + "chart"].selection.get("points", [])
-    if points and "x" in points[0]:
-        st.session_state[P + "start.x"] = round(float(points[0]["x"]), 3)
-        st.session_state[P + "start.y"] = round(float(points[0]["y"]), 3)
+    point = live_chart.clicked_point(P + "chart")
+    if point is not None:
+        st.session_state[P + "start.x"] = round(point[0], 3)
+        st.session_state[P + "start.y"] = round(point[1], 3)
         st.session_state[P + "_clicked"] = True  # the sidebar shows the start: rerun it too
 
 
@@ -157,7 +157,7 @@ def quiz_revealed(race) -> bool:
 
 def quiz_question(race) -> None:
     """The quiz: the surface and the start only, a question, and a reveal button."""
-    st.plotly_chart(cached.quiz_figure(race, lang()), key=P + "quiz.chart")
+    live_chart.show(cached.quiz_figure(race, lang()), key=P + "quiz.chart")
     names = [run.label for run in race.runs]
     st.radio(
         t("**Predict:** which optimizer reaches the minimum first?"),
@@ -184,7 +184,7 @@ def race_panel() -> None:
         st.info(t("Choose at least one optimizer in the sidebar."))
         return
     chart_col, side_col = st.columns([3, 1.3])
-    hparams = {}
+    hparams, open_run = {}, None
     with side_col:
         names = [t(OPTIMIZERS[k].name) for k in state["opts"]]
         tabs = st.tabs(names, key=P + "_tab", on_change="rerun")
@@ -193,6 +193,7 @@ def race_panel() -> None:
                 ui_state.keep(f"{P}{key}.")
                 hparams[key] = urlstate.optimizer_hparams(state, key)
                 continue
+            open_run = len(hparams)  # the open tab's run: its η slider drives live drag
             with tab:
                 opt = OPTIMIZERS[key]
                 st.latex(opt.latex)
@@ -214,12 +215,17 @@ def race_panel() -> None:
         with st.spinner(t("Running…")):
             view = state["view"] or "overlay"
             figure = cached.race_figure(race, view, state["present"], lang())
-        st.plotly_chart(
+        live = None
+        if view == "overlay" and open_run is not None and "sliders" not in hidden:
+            slider = f"{P}{race.runs[open_run].optimizer}.lr"
+            heads = next(i for i, trace in enumerate(figure.data) if trace.name == "heads")
+            live = cached.lr_family(race, open_run, slider, heads)
+        live_chart.show(
             figure,
             key=P + "chart",
-            on_select=on_chart_click,
-            selection_mode="points",
+            on_click=on_chart_click,
             config=exports.CHART_CONFIG,
+            live=live,
         )
         if state["quiz"]:
             guess, rows = st.session_state[P + "quiz.guess"], cached.race_rows(race)
@@ -227,7 +233,8 @@ def race_panel() -> None:
             verdict = t("Right!") if right else t("Not quite.")
             (st.success if right else st.warning)(f"{verdict} {explain}")
     loss_col, table_col = st.columns(2)
-    loss_col.plotly_chart(cached.race_loss(race, lang(), state["present"]), key=P + "loss")
+    with loss_col:
+        live_chart.show(cached.race_loss(race, lang(), state["present"]), key=P + "loss")
     with table_col:
         st.markdown(t("**Race table**"))
         rows = cached.race_rows(race)
@@ -238,7 +245,7 @@ def race_panel() -> None:
                 name = t(row["optimizer"])
                 st.error(message.format(name=name, k=row["diverged at"]), icon="💥")
     if st.toggle(t("Show the 3D surface"), key=P + "_show3d"):
-        st.plotly_chart(cached.race_3d(race, lang()), key=P + "3d")
+        live_chart.show(cached.race_3d(race, lang()), key=P + "3d")
     exports.export_panel(
         P,
         figure,

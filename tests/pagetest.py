@@ -7,6 +7,8 @@ import re
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from optviz.ui import live_chart
+
 
 def open_page(path: str, query: dict | None = None, timeout: float = 180) -> AppTest:
     """Runs the script at ``path`` once with ``query`` as its query string."""
@@ -16,11 +18,29 @@ def open_page(path: str, query: dict | None = None, timeout: float = 180) -> App
     return at.run()
 
 
+def charts(at: AppTest) -> list[tuple[str, dict]]:
+    """``(element id, Plotly JSON)`` of every chart: ``st.plotly_chart``'s and the in-place
+    chart's (``optviz.ui.live_chart``, a components-v2 element whose data holds the figure)."""
+    found = [(c.proto.id, json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == live_chart.COMPONENT:
+            found.append((element.proto.id, live_chart.spec_of(element.proto.json)))
+    return found
+
+
+def live_data(at: AppTest, key: str) -> dict:
+    """The data (figure JSON, config, live-drag family) the in-place chart ``key`` was given."""
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == live_chart.COMPONENT and key in element.proto.id:
+            return json.loads(element.proto.json)
+    raise AssertionError(f"no in-place chart {key}")
+
+
 def chart_spec(at: AppTest, key: str) -> dict:
     """The Plotly JSON of the chart whose element id contains ``key``."""
-    for chart in at.get("plotly_chart"):
-        if key in chart.proto.id:
-            return json.loads(chart.proto.spec)
+    for element_id, spec in charts(at):
+        if key in element_id:
+            return spec
     raise AssertionError(f"no chart {key}")
 
 

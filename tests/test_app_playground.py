@@ -4,8 +4,9 @@ URL round trips and tampered links."""
 import json
 from pathlib import Path
 
+import pagetest
 import pytest
-from pagetest import markdown_tables, open_exports, open_page, open_tab
+from pagetest import charts, markdown_tables, open_exports, open_page, open_tab
 
 from optviz import OPTIMIZERS, SURFACES
 from optviz.presets import PRESETS
@@ -27,10 +28,7 @@ def table(at):
 
 
 def chart_spec(at, key=P + "chart"):
-    for el in at.get("plotly_chart"):
-        if el.proto.id and key in el.proto.id or getattr(el, "key", None) == key:
-            return json.loads(el.proto.spec)
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    return pagetest.chart_spec(at, key)
 
 
 def test_defaults_render():
@@ -39,7 +37,7 @@ def test_defaults_render():
     assert at.title[0].value == "Playground"
     rows = table(at)
     assert [r["optimizer"] for r in rows] == ["SGD", "Momentum", "RMSProp", "Adam"]
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(charts(at)) >= 2
     spec = chart_spec(at)
     assert spec.get("frames"), "the race chart is animated"
     assert not at.warning  # a clean link gives no notice
@@ -205,9 +203,7 @@ def test_predict_then_reveal():
     assert not at.exception
     verdicts = [e.value for e in (*at.success, *at.warning)]
     assert any("got there first" in v or "No optimizer" in v for v in verdicts), verdicts
-    assert any(
-        el.proto.spec and "frames" in json.loads(el.proto.spec) for el in at.get("plotly_chart")
-    )
+    assert any("frames" in spec for _, spec in charts(at))
 
 
 def test_chinese_interface_from_the_link():

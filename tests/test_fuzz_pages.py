@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pagetest import markdown_tables, open_tab, tab_groups
+from pagetest import charts, markdown_tables, open_tab, tab_groups
 from pagetest import open_page as open_script
 
 from optviz import OPTIMIZERS
@@ -119,7 +119,7 @@ def set_widget(at, kind, key, value):
 
 def assert_healthy(at):
     assert not at.exception, [e.value for e in at.exception]
-    shows_something = at.get("plotly_chart") or at.error or at.warning or at.info
+    shows_something = charts(at) or at.error or at.warning or at.info
     assert shows_something, "the page must draw a chart or say what is wrong"
 
 

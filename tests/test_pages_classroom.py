@@ -1,9 +1,9 @@
 """Every page in Chinese shows Chinese inside its charts too, and every chart page exports."""
 
-import json
 import re
 from pathlib import Path
 
+import pagetest
 import pytest
 from pagetest import export_keys
 from streamlit.testing.v1 import AppTest
@@ -65,7 +65,7 @@ def open_page(entry, lang: str, opened: list[str] = ()) -> AppTest:
 def test_charts_speak_chinese_and_every_chart_page_exports(entry):
     at = open_page(entry, "zh")
     assert not at.exception, at.exception
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.spec]
+    charts = [spec for _, spec in pagetest.charts(at)]
     assert charts, "the page draws no chart"
     found = {w for spec in charts for w in english_words(shown_texts(spec))}
     assert not found, f"English inside the charts of {entry.title}: {sorted(found)}"

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 # sys.modules["pandas"] without the import lock and, while another session's thread was still
 # importing it (st.dataframe imports it lazily), failed with "partially initialized module
 # 'pandas'" (bench/load.py).
+import numpy as np
 import pandas  # noqa: F401
 import streamlit as st
 
@@ -152,6 +153,14 @@ def race_table(race: Race, lang: str = "en") -> str:
     return plots.race_table_markdown(race_rows(race), translator(lang))
 
 
+@st.cache_resource(show_spinner=False)
+def serve_plotly_js() -> bool:
+    """Puts plotly.js where the in-place chart loads it from, once per server process."""
+    from optviz.ui import live_chart
+
+    return live_chart.ensure_plotly_js()
+
+
 @st.cache_resource(show_spinner="Compiling the optimizers once for this server…")
 def warm_up() -> bool:
     """Compiles the landing page's runs once per server process."""
@@ -225,3 +234,42 @@ def export_code(race: Race) -> list[tuple[str, str, str | None]]:
             kwargs["surface"] = race.surface  # registry key: the snippet names the surface
         out.append((run.label, export.code_snippet(**kwargs), export.optax_snippet(**kwargs)))
     return out
+
+
+LIVE_POINTS = 301
+"""Most points per path in a live-drag family (longer runs are thinned, the last point kept)."""
+
+
+@st.cache_data(max_entries=256, show_spinner=False, hash_funcs=KEYS)
+def lr_family(race: Race, index: int, slider_key: str, heads_trace: int) -> dict:
+    """Run ``index`` of a race at every stop of its learning-rate slider, for live drag.
+
+    Args:
+        race: The race.
+        index: Which run (its path is trace ``1 + index`` of the overlay figure).
+        slider_key: The run's learning-rate slider (``pg:adam.lr``).
+        heads_trace: Index of the overlay figure's heads trace.
+
+    Returns:
+        ``live_chart.family`` of the run's paths over the slider's stops (one vmapped call).
+    """
+    from optviz.ui import controls, live_chart
+
+    run = race.runs[index]
+    opt = optviz.OPTIMIZERS[run.optimizer]
+    lr = next(p for p in opt.params if p.name == "lr")
+    current = float(opt.resolve(dict(run.hparams))["lr"])
+    stops = controls.log_options(lr.low, lr.high, current)  # the slider's own stops
+    kwargs = run_kwargs(race, run)
+    batch = optviz.run_family(**kwargs, name="lr", values=stops)
+    every = max(1, -(-race.steps // (LIVE_POINTS - 1)))  # thin long runs
+    keep = np.unique(np.r_[np.arange(0, race.steps + 1, every), race.steps])
+    return live_chart.family(
+        slider_key,
+        batch.xy[:, keep],
+        path_trace=1 + index,
+        heads_trace=heads_trace,
+        head_index=index,
+        current=stops.index(current),
+        every=every,
+    )
