@@ -65,7 +65,9 @@ class DataSurface(Surface):
         return len(self.rows)
 
     def batch_loss(self, p, rows, weights, c):
-        r"""The mini-batch loss :math:`\sum_j \omega_j \ell^{(i_j)}(p) + \frac\lambda2\|p\|^2`.
+        r"""The mini-batch loss, its rows' weighted losses plus the penalty.
+
+        .. math:: \sum_j \omega_j \ell^{(i_j)}(p) + \frac\lambda2 \sum_k \pi_k p_k^2
 
         Args:
             p: One point ``(2,)``.

@@ -66,9 +66,9 @@ STEP_BUCKETS = (25, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000)
 MAX_STEPS = STEP_BUCKETS[-1]
 CLIP_KINDS = (None, "value", "norm")
 FAR = 2.0
+"""A point farther than ``FAR`` window sizes outside the surface's bounds counts as diverged."""
 BATCH_STREAM = 2**31 - 1
 """``fold_in`` tag of the mini-batch draws' random stream (the noise uses tags 0 … steps−1)."""
-"""A point farther than ``FAR`` window sizes outside the surface's bounds counts as diverged."""
 
 
 # ----------------------------------------------------------------------------- results
@@ -303,7 +303,8 @@ def _shuffles(key, epochs: int, n: int):
     Each row's index rides in the low bits of a random 32-bit key, and one plain sort of the
     keys orders the rows at random: 2.7x faster on the CPU than ``jax.random.permutation``
     (which sorts index arrays beside its keys, several rounds). Rows whose random high bits
-    tie keep their index order, a bias below 2⁻²³ per pair.
+    tie keep their index order: 32 − ⌈log₂ m⌉ random bits a row, so a pair ties with chance
+    2⁻²³ for m ≤ 512 (2⁻²⁰ for m ≤ 4096).
     """
     width = max(1, (n - 1).bit_length())  # bits for an index
     noise = jax.random.bits(key, (epochs, n), jnp.uint32)
@@ -991,7 +992,8 @@ def run_family(
 
     A slider's whole family of paths (its every position) at once, so a page can draw the
     path under a dragged slider without asking the server (``optviz.ui.live_chart``). Run i
-    is exactly ``run(..., hparams={**hparams, name: values[i]})``. It compiles once per
+    is ``run(..., hparams={**hparams, name: values[i]})`` to float32 precision (one batched
+    program instead of the single-run one). It compiles once per
     configuration and number of values; every float stays traced.
 
     Args:

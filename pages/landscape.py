@@ -48,7 +48,11 @@ def lesson_panel() -> None:
     """Controls, the two slices, the cross-sections, the numbers and the way to the race."""
     c1, c2, c3, c4 = st.columns([1, 1.4, 1.2, 1.6])
     c1.number_input(t("directions seed"), 0, 9999, key=P + "seed")
-    c2.select_slider(t("window ±span"), options=loss_landscape.SPANS, key=P + "span")
+    spans = loss_landscape.SPANS
+    span = float(st.session_state[P + "span"])
+    if span not in spans:  # a link's in-between window: the nearest one offered
+        st.session_state[P + "span"] = min(spans, key=lambda v: abs(v - span))
+    c2.select_slider(t("window ±span"), options=spans, key=P + "span")
     c3.toggle(t("loss on validation data"), key=P + "_validation")
     st.session_state[P + "split"] = "validation" if st.session_state[P + "_validation"] else "train"
     top = loss_landscape.RADIUS_MAX

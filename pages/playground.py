@@ -216,7 +216,9 @@ def race_panel() -> None:
             view = state["view"] or "overlay"
             figure = cached.race_figure(race, view, state["present"], lang())
         live = None
-        if view == "overlay" and open_run is not None and "sliders" not in hidden:
+        # no family on a network's slice: 56 runs of a whole network per move cost seconds
+        heavy = race.surface.startswith("landscape:")
+        if view == "overlay" and open_run is not None and "sliders" not in hidden and not heavy:
             slider = f"{P}{race.runs[open_run].optimizer}.lr"
             heads = next(i for i, trace in enumerate(figure.data) if trace.name == "heads")
             live = cached.lr_family(race, open_run, slider, heads)

@@ -41,7 +41,7 @@ def test_a_family_round_trips_float32_paths():
     paths = np.random.default_rng(0).normal(size=(5, 7, 2))
     paths[2, 4:] = np.nan  # a diverged run
     family = live_chart.family(
-        "pg:sgd.lr", paths, path_trace=1, heads_trace=5, head_index=0, current=2
+        "pg:sgd.lr", paths, path_trace=1, heads_trace=5, head_index=0, current=2, steps=6
     )
     np.testing.assert_array_equal(decode(family), paths.astype(np.float32))
     assert (family["positions"], family["points"], family["slider_class"]) == (

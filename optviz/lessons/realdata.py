@@ -475,15 +475,17 @@ def story(setting: Setting, traj: Trajectory, tr: Translate = str) -> list[tuple
     out = []
     if traj.diverged_at is not None:
         limit = conditioning(setting).eta_max
-        out.append(
-            (
-                "error",
-                tr(
-                    "Diverged at step {k}: η = {lr:.3g} is above this surface's limit "
-                    "2/λ_max = {limit:.3g}."
-                ).format(k=traj.diverged_at, lr=setting.lr, limit=limit),
+        if setting.lr > limit:
+            text = tr(
+                "Diverged at step {k}: η = {lr:.3g} is above this surface's limit "
+                "2/λ_max = {limit:.3g}."
             )
-        )
+        else:  # momentum, Adam, small batches or the curvature away from the minimum
+            text = tr(
+                "Diverged at step {k}, with η = {lr:.3g} under gradient descent's limit "
+                "2/λ_max = {limit:.3g} at the minimum."
+            )
+        out.append(("error", text.format(k=traj.diverged_at, lr=setting.lr, limit=limit)))
         return out
     end = traj.last_valid
     if found.stop < end:

@@ -271,5 +271,6 @@ def lr_family(race: Race, index: int, slider_key: str, heads_trace: int) -> dict
         heads_trace=heads_trace,
         head_index=index,
         current=stops.index(current),
+        steps=race.steps,
         every=every,
     )

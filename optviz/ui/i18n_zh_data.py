@@ -97,6 +97,10 @@ ZH_DATA: dict[str, str] = {
     "Diverged at step {k}: η = {lr:.3g} is above this surface's limit 2/λ_max = {limit:.3g}.": (
         "第 {k} 步发散：η = {lr:.3g} 超过了这个曲面的上限 2/λ_max = {limit:.3g}。"
     ),
+    "Diverged at step {k}, with η = {lr:.3g} under gradient descent's limit 2/λ_max = "
+    "{limit:.3g} at the minimum.": (
+        "第 {k} 步发散，尽管 η = {lr:.3g} 低于梯度下降在最小值处的上限 2/λ_max = {limit:.3g}。"
+    ),
     "The validation error was lowest at step {k} ({best:.4g}) and ended at {last:.4g}: "
     "stopping early (早停) at step {k} generalizes better.": (
         "验证误差在第 {k} 步最低（{best:.4g}），最后为 {last:.4g}：在第 {k} 步早停，泛化得更好。"

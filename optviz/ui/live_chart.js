@@ -215,7 +215,9 @@ function showFamilyMember(state, position) {
   playerFrame(state);  // before this unnamed redraw makes plotly forget it
   const frame = Number(state.frame);
   const step = state.frame !== null && Number.isInteger(frame) ? frame : 0;
-  const [hx, hy] = pointAt(xs, ys, Math.round(step / (family.every || 1)));
+  // the path's point of that step (a thinned path keeps every `every`-th step and the last)
+  const index = step >= family.steps ? xs.length - 1 : Math.round(step / (family.every || 1));
+  const [hx, hy] = pointAt(xs, ys, Math.min(index, xs.length - 1));
   const heads = gd.data[family.heads_trace];
   const headX = Array.from(heads.x);
   const headY = Array.from(heads.y);
@@ -320,8 +322,8 @@ function watchSlider(state) {
   // it is dragged (its thumb and hidden range input move live; Streamlit sends the value to
   // the server only on release)
   const family = state.family;
-  const box = family ? document.getElementsByClassName(family.slider_class)[0] : null;
-  if (box === state.box) return;
+  const box = (family && document.getElementsByClassName(family.slider_class)[0]) || null;
+  if (box && box === state.box) return;
   if (state.observer) state.observer.disconnect();
   state.box = box;
   state.observer = null;
@@ -384,11 +386,13 @@ export default function (component) {
   return () => {
     setTimeout(() => {
       if (parentElement.isConnected || charts.get(parentElement) !== state) return;
+      if (state.frameRequest) cancelAnimationFrame(state.frameRequest);
       if (state.observer) state.observer.disconnect();
       for (const kind of ["pointerdown", "keydown", "focusin"]) {
         document.removeEventListener(kind, state.touched, true);
       }
       if (window.Plotly && state.drawn) window.Plotly.purge(state.gd);
+      state.drawn = false;
       charts.delete(parentElement);
     }, 0);
   };

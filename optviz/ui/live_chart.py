@@ -24,7 +24,7 @@ import base64
 import json
 import re
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ def ensure_plotly_js() -> bool:
 
 def available() -> bool:
     """Whether the in-place chart can run: plotly.js is served and static serving is on."""
-    return bool(st.get_option("server.enableStaticServing")) and STATIC_JS.exists()
+    return bool(st.get_option("server.enableStaticServing")) and ensure_plotly_js()
 
 
 def figure_json(figure: Any) -> str:
@@ -93,6 +93,7 @@ def family(
     heads_trace: int,
     head_index: int,
     current: int,
+    steps: int,
     every: int = 1,
 ) -> dict[str, Any]:
     """One run's paths at every position of a slider, for live drag.
@@ -106,6 +107,7 @@ def family(
         head_index: The run's point in that trace.
         current: The position the figure's own run is at (the slider's value when the server
             made it); a thumb elsewhere by the time it arrives gets its own path drawn.
+        steps: The run's number of steps (a thinned path's last point is that step).
         every: Steps between two points of a path (long runs are thinned).
 
     Returns:
@@ -123,6 +125,7 @@ def family(
         "heads_trace": int(heads_trace),
         "head_index": int(head_index),
         "current": int(current),
+        "steps": int(steps),
         "every": int(every),
     }
 
@@ -198,11 +201,6 @@ def clicked_point(key: str) -> tuple[float, float] | None:
 def spec_of(data_json: str) -> dict:
     """The figure dict a chart's component data carries (for tests and exports)."""
     return json.loads(json.loads(data_json)["spec"])
-
-
-def traces_named(figure_dict: Mapping[str, Any], names: Sequence[str]) -> list[int]:
-    """Indices of the traces whose ``name`` is in ``names``, in order."""
-    return [i for i, t in enumerate(figure_dict.get("data", [])) if t.get("name") in names]
 
 
 if __name__ == "__main__":  # ``python -m optviz.ui.live_chart``: the Docker build's copy step
