@@ -166,7 +166,10 @@ def test_click_moves_the_start_point(page, server_url):
     open_page(page, server_url)
     before = page.get_by_label("start x₁").input_value()
     box = page.locator(f"{CHART} .nsewdrag").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.25)
+    x, y = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.25
+    page.mouse.move(x, y)  # as a hand does: plotly finds the point under the pointer on hover
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
     page.wait_for_function(
         "b => document.querySelector('input[aria-label=\"start x₁\"]').value !== b",
         arg=before,

@@ -268,16 +268,16 @@ async function draw(state) {
       figure.layout.template = STREAMLIT_TEMPLATE;
       const gd = state.gd;
       const current = playerFrame(state);
-      await Plotly.react(gd, {
+      const drawing = Plotly.react(gd, {
         data: figure.data,
         layout: figure.layout,
         frames,
         config: { responsive: true, ...config },
       });
-      state.spec = spec;
-      state.reacts += 1;
-      gd.dataset.reacts = String(state.reacts);
-      if (!state.drawn) {
+      const first = !state.drawn;
+      if (first) {
+        // listen at once: the chart (and its frames) can show before react's promise settles,
+        // and a click in between would be lost
         state.drawn = true;
         gd.on("plotly_click", (event) => {
           const point = event && event.points && event.points[0];
@@ -285,7 +285,12 @@ async function draw(state) {
             state.setTriggerValue("click", { x: point.x, y: point.y });
           }
         });
-      } else if (current !== null && frames.some((f) => f.name === current)) {
+      }
+      await drawing;
+      state.spec = spec;
+      state.reacts += 1;
+      gd.dataset.reacts = String(state.reacts);
+      if (!first && current !== null && frames.some((f) => f.name === current)) {
         // the player stays on the frame it showed before this figure came
         Plotly.animate(gd, [current], {
           mode: "immediate",
