@@ -588,6 +588,18 @@ def _axis(span: float, n: int) -> np.ndarray:
     return axis.astype(np.float32)
 
 
+def mean_rise(alpha, beta, loss, center: float, radius: float) -> float:
+    r"""Mean rise of the loss over the grid points within r of θ*, NaN when none is that close.
+
+    .. math:: \overline{L(\alpha,\beta) - L(\theta^*)},\quad \alpha^2 + \beta^2 \le r^2
+    """
+    a, b = np.meshgrid(np.asarray(alpha, np.float64), np.asarray(beta, np.float64))
+    inside = a**2 + b**2 <= radius**2 * (1 + 1e-6)  # α² + β² ≤ r², the edge included
+    if not inside.any():
+        return math.nan
+    return float(np.mean(np.asarray(loss)[inside] - center))  # the mean rise
+
+
 def landscape_slice(
     network: Network | str,
     *,
@@ -630,9 +642,7 @@ def landscape_slice(
         net.params, delta, eta, x, labels, alphas, betas, activation=net.mlp.activation
     )
     values, center = np.asarray(values, np.float64), float(center)
-    a_grid, b_grid = np.meshgrid(alphas.astype(np.float64), betas.astype(np.float64))
-    inside = a_grid**2 + b_grid**2 <= radius**2 * (1 + 1e-6)  # α² + β² ≤ r² (edge included)
-    sharpness = float(np.mean(values[inside] - center)) if inside.any() else math.nan  # mean rise
+    sharpness = mean_rise(alphas, betas, values, center, radius)
     for a in (alphas, betas, values):
         a.flags.writeable = False
     return Slice(
@@ -885,6 +895,7 @@ __all__ = [
     "landscape_surface",
     "loss",
     "make_plane",
+    "mean_rise",
     "minibatch_rows",
     "plane_loss",
     "plane_losses",

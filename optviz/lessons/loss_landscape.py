@@ -20,7 +20,6 @@ Pure: never imports streamlit.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -29,7 +28,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from optviz import plots, urlstate
-from optviz.landscape import NETWORKS, Slice, get_network, landscape_slice
+from optviz.landscape import NETWORKS, Slice, get_network, landscape_slice, mean_rise
 from optviz.plots import Translate
 
 KEYS = ("small", "large")
@@ -74,11 +73,7 @@ def _slices(seed: int, span: float, split: str) -> tuple[Slice, ...]:
 
 def rise_within(grid: Slice, radius: float) -> float:
     r"""Mean rise :math:`\overline{f(\alpha,\beta) - f(0,0)}` over the grid points within r."""
-    a, b = np.meshgrid(np.asarray(grid.alpha, np.float64), np.asarray(grid.beta, np.float64))
-    inside = a**2 + b**2 <= radius**2 * (1 + 1e-6)  # α² + β² ≤ r², the edge included
-    if not inside.any():
-        return math.nan
-    return float(np.mean(grid.loss[inside] - grid.center_loss))
+    return mean_rise(grid.alpha, grid.beta, grid.loss, grid.center_loss, radius)
 
 
 class Row(NamedTuple):
